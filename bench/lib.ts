@@ -1,0 +1,34 @@
+/** Shared types and timing helpers for `npm run bench -- NAME`. */
+export interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+  /** What `value` is compared with, measured in the same run (e.g. "librosa 0.11 melspectrogram"). */
+  reference: string;
+  reference_value: number;
+}
+
+export interface BenchOptions {
+  /** Fewer repetitions, for a smoke run. */
+  quick: boolean;
+  log(line: string): void;
+}
+
+export type Bench = (opts: BenchOptions) => Promise<BenchResult[]>;
+
+/** Median wall time in milliseconds of `runs` calls after `warmup` calls. */
+export async function medianMs(fn: () => unknown | Promise<unknown>, runs = 5, warmup = 1): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  const mid = times.length >> 1;
+  return times.length % 2 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
+}
+
+/** Path of the project's Python (recipes/.venv, made by scripts/setup-python.sh). */
+export const PYTHON = new URL('../recipes/.venv/bin/python', import.meta.url).pathname;

@@ -1,0 +1,187 @@
+"""Float64 reference values for the audio core tests (test/unit/audio-*.test.ts).
+
+Usage: audio_features.py SPEC.json OUTDIR
+SPEC: {"files": [{"id", "path"}], "presets": {name: preset-object as printed by the TS side},
+       "synthetic": true, "resample": [{"id", "path", "to"}]}
+
+Writes into OUTDIR, per (file or synthetic signal, preset):
+  {id}.{preset}.x.npy       float32 mono input at the preset's rate (soundfile decode, channel mean,
+                            librosa.resample soxr_hq when the rate differs) — the TS side computes its
+                            features from exactly this waveform
+  {id}.{preset}.logmel.npy  float64 [n_mels, T] log-mel before normalisation (numpy float64 reference)
+  {id}.{preset}.feat.npy    float64 [n_mels, T] final features (NeMo per-feature normalisation etc.)
+per file: {id}.pcm.npy (float32 [channels, frames] as soundfile decodes it),
+per resample job: {id}.{to}.hq.npy (librosa soxr_hq), {id}.{to}.scipy.npy (resample_poly) from the
+float32 mono; and summary.json with the cross-checks of the numpy reference against librosa's own
+feature code (max abs difference per preset), so the reference itself is pinned to the framework.
+"""
+import json
+import sys
+from math import gcd
+from pathlib import Path
+
+import librosa
+import numpy as np
+import scipy.signal
+import soundfile as sf
+
+
+def window(p):
+    n = p["winLength"]
+    name = p["window"]
+    if name == "hann":
+        w = scipy.signal.get_window("hann", n, fftbins=True)
+    elif name == "hann-symmetric":
+        w = scipy.signal.get_window("hann", n, fftbins=False)
+    elif name == "hamming":
+        w = scipy.signal.get_window("hamming", n, fftbins=True)
+    elif name == "hamming-symmetric":
+        w = scipy.signal.get_window("hamming", n, fftbins=False)
+    elif name == "rectangular":
+        w = np.ones(n)
+    else:
+        raise ValueError(name)
+    return librosa.util.pad_center(w.astype(np.float64), size=p["nFft"])
+
+
+def mel_basis(p):
+    return librosa.filters.mel(sr=p["sampleRate"], n_fft=p["nFft"], n_mels=p["nMels"], fmin=p["fmin"],
+                               fmax=p["fmax"], htk=p["melScale"] == "htk",
+                               norm="slaney" if p["melNorm"] == "slaney" else None, dtype=np.float64)
+
+
+def power_spec(x, p):
+    """|STFT|^power, [bins, T], written out step by step (pad, frame, window, rfft)."""
+    x = np.asarray(x, dtype=np.float64)
+    if p["preemphasis"]:
+        x = np.concatenate([x[:1], x[1:] - p["preemphasis"] * x[:-1]])
+    n_fft, hop = p["nFft"], p["hop"]
+    if p["center"]:
+        mode = "reflect" if p["padMode"] == "reflect" else "constant"
+        x = np.pad(x, n_fft // 2, mode=mode) if len(x) else np.zeros(2 * (n_fft // 2))
+    frames = 0 if len(x) < n_fft else 1 + (len(x) - n_fft) // hop
+    idx = np.arange(n_fft)[None, :] + hop * np.arange(frames)[:, None]
+    fr = x[idx] * window(p)[None, :] if frames else np.zeros((0, n_fft))
+    spec = np.abs(np.fft.rfft(fr, n=n_fft, axis=1)) ** 2
+    if p["power"] == 1:
+        spec = np.sqrt(spec)
+    spec = spec.T
+    if p["dropLastFrames"]:
+        spec = spec[:, : max(0, spec.shape[1] - p["dropLastFrames"])]
+    return spec
+
+
+def log_mel(x, p):
+    m = mel_basis(p) @ power_spec(x, p)
+    lg = p["log"]
+    if lg["kind"] == "ln":
+        return np.log(m + lg["guard"])
+    if lg["kind"] == "db":
+        return librosa.power_to_db(m, ref=lg["ref"], amin=lg["amin"], top_db=lg["topDb"])
+    if lg["kind"] == "whisper":
+        s = np.log10(np.maximum(m, 1e-10))
+        if s.size:
+            s = np.maximum(s, s.max() - 8.0)
+        return (s + 4.0) / 4.0
+    return m
+
+
+def features(x, p, lm):
+    out = lm.copy()
+    t = lm.shape[1]
+    valid = min(t, len(x) // p["hop"]) if p["validFrames"] == "length-div-hop" else t
+    if p["normalize"] == "per-feature":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            v = lm[:, :valid]
+            mean = v.sum(axis=1) / valid
+            std = np.sqrt(((v - mean[:, None]) ** 2).sum(axis=1) / (valid - 1.0))
+            std = np.where(np.isnan(std), 0.0, std) + p["normalizeEps"]
+            out = (lm - mean[:, None]) / std[:, None]
+    out[:, valid:] = p["padValue"]
+    return out
+
+
+def librosa_check(x, p):
+    """The same log-mel through librosa's own STFT/melspectrogram path, for the cross-check."""
+    x = np.asarray(x, dtype=np.float64)
+    if p["preemphasis"]:
+        x = np.concatenate([x[:1], x[1:] - p["preemphasis"] * x[:-1]])
+    win = window(p)[(p["nFft"] - p["winLength"]) // 2:][: p["winLength"]]
+    s = librosa.stft(x, n_fft=p["nFft"], hop_length=p["hop"], win_length=p["winLength"], window=win,
+                     center=p["center"], pad_mode="reflect" if p["padMode"] == "reflect" else "constant",
+                     dtype=np.complex128)
+    s = np.abs(s) ** p["power"]
+    if p["dropLastFrames"]:
+        s = s[:, : -p["dropLastFrames"]]
+    m = librosa.feature.melspectrogram(S=s, sr=p["sampleRate"], n_fft=p["nFft"], n_mels=p["nMels"],
+                                       fmin=p["fmin"], fmax=p["fmax"], htk=p["melScale"] == "htk",
+                                       norm="slaney" if p["melNorm"] == "slaney" else None, dtype=np.float64)
+    lg = p["log"]
+    if lg["kind"] == "ln":
+        return np.log(m + lg["guard"])
+    if lg["kind"] == "db":
+        return librosa.power_to_db(m, ref=lg["ref"], amin=lg["amin"], top_db=lg["topDb"])
+    if lg["kind"] == "whisper":
+        s = np.log10(np.maximum(m, 1e-10))
+        return (np.maximum(s, s.max() - 8.0) + 4.0) / 4.0
+    return m
+
+
+def synthetic(sr):
+    rng = np.random.default_rng(1234)
+    t = np.arange(sr) / sr
+    click = np.zeros(sr, np.float32)
+    click[sr // 2] = 1.0
+    return {
+        "syn_silence": np.zeros(sr, np.float32),
+        "syn_click": click,
+        "syn_one_sample": np.array([0.5], np.float32),
+        "syn_clipped": np.clip(3.0 * np.sin(2 * np.pi * 440 * t), -1, 1).astype(np.float32),
+        "syn_dc": np.full(sr, 0.5, np.float32),
+        "syn_short_noise": (0.1 * rng.standard_normal(sr // 10 + 7)).astype(np.float32),
+    }
+
+
+def mono(path):
+    y, sr = sf.read(path, dtype="float32", always_2d=True)
+    return y.T, y.mean(axis=1, dtype=np.float32) if y.shape[1] > 1 else y[:, 0], sr
+
+
+def main():
+    spec = json.loads(Path(sys.argv[1]).read_text())
+    out = Path(sys.argv[2])
+    out.mkdir(parents=True, exist_ok=True)
+    summary = {"librosa_vs_numpy": {}}
+    presets = spec["presets"]
+    for f in spec.get("files", []):
+        chans, y, sr = mono(f["path"])
+        np.save(out / f"{f['id']}.pcm.npy", np.ascontiguousarray(chans))
+        for name, p in presets.items():
+            x = y if sr == p["sampleRate"] else librosa.resample(y, orig_sr=sr, target_sr=p["sampleRate"], res_type="soxr_hq")
+            x = np.ascontiguousarray(x, dtype=np.float32)
+            lm = log_mel(x, p)
+            np.save(out / f"{f['id']}.{name}.x.npy", x)
+            np.save(out / f"{f['id']}.{name}.logmel.npy", lm)
+            np.save(out / f"{f['id']}.{name}.feat.npy", features(x, p, lm))
+            if len(x) > p["nFft"]:
+                d = float(np.max(np.abs(librosa_check(x, p) - lm))) if lm.size else 0.0
+                k = summary["librosa_vs_numpy"]
+                k[name] = max(k.get(name, 0.0), d)
+    if spec.get("synthetic"):
+        for name, p in presets.items():
+            for sid, x in synthetic(p["sampleRate"]).items():
+                lm = log_mel(x, p)
+                np.save(out / f"{sid}.{name}.x.npy", x)
+                np.save(out / f"{sid}.{name}.logmel.npy", lm)
+                np.save(out / f"{sid}.{name}.feat.npy", features(x, p, lm))
+    for r in spec.get("resample", []):
+        _, y, sr = mono(r["path"])
+        to = r["to"]
+        g = gcd(sr, to)
+        np.save(out / f"{r['id']}.{to}.hq.npy", librosa.resample(y, orig_sr=sr, target_sr=to, res_type="soxr_hq").astype(np.float64))
+        np.save(out / f"{r['id']}.{to}.scipy.npy", scipy.signal.resample_poly(y.astype(np.float64), to // g, sr // g))
+    (out / "summary.json").write_text(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+// One esbuild script for every bundle: extension host, kernel process, CLI (node/cjs) and the
+// renderers/webviews (browser/esm). `--watch` rebuilds on change; `--minify` for packaging.
+import * as esbuild from 'esbuild';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { wallsPlugin } from './walls.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const watch = process.argv.includes('--watch');
+const minify = process.argv.includes('--minify');
+
+const common = {
+  bundle: true,
+  sourcemap: minify ? false : 'linked',
+  minify,
+  logLevel: 'warning',
+  absWorkingDir: root,
+  plugins: [wallsPlugin(root)],
+  target: 'es2022',
+};
+
+// Native or host-provided modules stay outside the bundles; the VSIX carries them in node_modules.
+const nodeExternals = ['vscode', 'onnxruntime-node', 'esbuild'];
+
+export const targets = [
+  { ...common, platform: 'node', format: 'cjs', external: nodeExternals,
+    entryPoints: { extension: 'src/extension/main.ts', kernel: 'src/kernels/main.ts' }, outdir: 'dist' },
+  { ...common, platform: 'node', format: 'cjs', external: nodeExternals,
+    entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, platform: 'browser', format: 'esm',
+    entryPoints: { 'notebook-renderer': 'src/renderers/notebook-renderer.ts', 'model-editor': 'src/renderers/model-editor.ts' },
+    outdir: 'dist/webview' },
+];
+
+async function main() {
+  if (watch) {
+    for (const t of targets) await (await esbuild.context(t)).watch();
+    console.log('watching src/ ...');
+    return;
+  }
+  const t0 = Date.now();
+  await Promise.all(targets.map((t) => esbuild.build(t)));
+  console.log(`built dist/ in ${Date.now() - t0} ms`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch(() => process.exit(1));
+}

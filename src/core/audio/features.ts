@@ -1,0 +1,227 @@
+/**
+ * Log-mel feature extraction driven by plain preset objects (JSON-printable). Everything is computed
+ * in float64 and returned as float32 [nMels, frames] (mel-major, as NeMo and librosa lay it out).
+ */
+import { OnnxLabError } from '../errors';
+import { RealFft } from './fft';
+import { applyMel, melFilterbank, type MelFilterbank, type MelNorm, type MelScale } from './mel';
+import { downmix, resample, type ResampleQuality } from './resample';
+import { forEachFrame, preemphasis, stftFrameCount, type PadMode, type WindowName } from './stft';
+import type { AudioData } from './types';
+
+export type LogKind =
+  /** ln(x + guard) — NeMo (guard 2^-24), kws40. */
+  | { kind: 'ln'; guard: number }
+  /** 10·log10(max(amin, x)) − 10·log10(max(amin, ref)), floored at max − topDb (librosa.power_to_db, torchlibrosa). */
+  | { kind: 'db'; amin: number; ref: number; topDb: number | null }
+  /** Whisper: log10(max(x, 1e-10)), floored at max − 8, then (x + 4) / 4. */
+  | { kind: 'whisper' }
+  | { kind: 'none' };
+
+export interface FeaturePreset {
+  name: string;
+  description: string;
+  sampleRate: number;
+  /** Pre-emphasis coefficient applied to the whole waveform first (0: none). */
+  preemphasis: number;
+  nFft: number;
+  hop: number;
+  winLength: number;
+  window: WindowName;
+  center: boolean;
+  padMode: PadMode;
+  /** 2: power spectrum, 1: magnitude. */
+  power: 1 | 2;
+  nMels: number;
+  fmin: number;
+  fmax: number;
+  melScale: MelScale;
+  melNorm: MelNorm;
+  log: LogKind;
+  /** Drop this many frames at the end (Whisper drops the last STFT frame). */
+  dropLastFrames: number;
+  /** 'all': every STFT frame is valid; 'length-div-hop': floor(samples / hop) valid frames, the rest padding (NeMo). */
+  validFrames: 'all' | 'length-div-hop';
+  /** Per mel bin over the valid frames: (x − mean) / (std + eps), std unbiased (NeMo per_feature). */
+  normalize: 'none' | 'per-feature';
+  normalizeEps: number;
+  /** Value written to frames past the valid ones. */
+  padValue: number;
+}
+
+const COMMON = { preemphasis: 0, dropLastFrames: 0, validFrames: 'all', normalize: 'none', normalizeEps: 0, padValue: 0 } as const;
+
+export const PRESETS: Record<string, FeaturePreset> = {
+  nemo80: {
+    ...COMMON,
+    name: 'nemo80',
+    description: 'NeMo AudioToMelSpectrogramPreprocessor as configured for FastConformer (audio_signal [80, T], length = samples // 160)',
+    sampleRate: 16000,
+    preemphasis: 0.97,
+    nFft: 512, hop: 160, winLength: 400, window: 'hann-symmetric', center: true, padMode: 'constant',
+    power: 2,
+    nMels: 80, fmin: 0, fmax: 8000, melScale: 'slaney', melNorm: 'slaney',
+    log: { kind: 'ln', guard: 2 ** -24 },
+    validFrames: 'length-div-hop',
+    normalize: 'per-feature',
+    normalizeEps: 1e-5,
+    padValue: 0,
+  },
+  conette: {
+    ...COMMON,
+    name: 'conette',
+    description: 'CoNeTTE ConvNeXt front end (torchlibrosa Spectrogram + LogmelFilterBank): 32 kHz, 224 mels 50-14000 Hz, dB',
+    sampleRate: 32000,
+    nFft: 1024, hop: 320, winLength: 1024, window: 'hann', center: true, padMode: 'reflect',
+    power: 2,
+    nMels: 224, fmin: 50, fmax: 14000, melScale: 'slaney', melNorm: 'slaney',
+    log: { kind: 'db', amin: 1e-10, ref: 1, topDb: null },
+  },
+  cnn14: {
+    ...COMMON,
+    name: 'cnn14',
+    description: 'PANNs CNN14 log-mel (torchlibrosa): 32 kHz, 64 mels 50-14000 Hz, dB',
+    sampleRate: 32000,
+    nFft: 1024, hop: 320, winLength: 1024, window: 'hann', center: true, padMode: 'reflect',
+    power: 2,
+    nMels: 64, fmin: 50, fmax: 14000, melScale: 'slaney', melNorm: 'slaney',
+    log: { kind: 'db', amin: 1e-10, ref: 1, topDb: null },
+  },
+  kws40: {
+    ...COMMON,
+    name: 'kws40',
+    description: 'Keyword-spotting front end chosen for the [1, 40, 18] backbone window: 16 kHz, 30 ms Hann in a 512 FFT, 10 ms hop, 40 mels 20-7600 Hz, ln(x + 1e-6), uncentred; 18 frames = 200 ms (3200 samples)',
+    sampleRate: 16000,
+    nFft: 512, hop: 160, winLength: 480, window: 'hann', center: false, padMode: 'constant',
+    power: 2,
+    nMels: 40, fmin: 20, fmax: 7600, melScale: 'slaney', melNorm: 'slaney',
+    log: { kind: 'ln', guard: 1e-6 },
+  },
+  whisper80: {
+    ...COMMON,
+    name: 'whisper80',
+    description: 'OpenAI Whisper log-mel (80 mels, n_fft 400, hop 160, reflect-centred, last frame dropped); pad or trim the audio to 30 s yourself',
+    sampleRate: 16000,
+    nFft: 400, hop: 160, winLength: 400, window: 'hann', center: true, padMode: 'reflect',
+    power: 2,
+    nMels: 80, fmin: 0, fmax: 8000, melScale: 'slaney', melNorm: 'slaney',
+    log: { kind: 'whisper' },
+    dropLastFrames: 1,
+  },
+};
+
+export function getPreset(name: string): FeaturePreset {
+  const p = PRESETS[name];
+  if (!p) throw new OnnxLabError('features.unknown-preset', `unknown feature preset "${name}" (known: ${Object.keys(PRESETS).join(', ')})`);
+  return p;
+}
+
+export interface Features {
+  /** [nMels, frames] row-major. */
+  data: Float32Array;
+  nMels: number;
+  frames: number;
+  /** Frames that hold features (NeMo's `length`); the rest are padValue. */
+  validFrames: number;
+  preset: string;
+}
+
+const fbCache = new Map<string, MelFilterbank>();
+function filterbankFor(p: FeaturePreset): MelFilterbank {
+  const key = `${p.sampleRate}/${p.nFft}/${p.nMels}/${p.fmin}/${p.fmax}/${p.melScale}/${p.melNorm}`;
+  let fb = fbCache.get(key);
+  if (!fb) {
+    fb = melFilterbank({ sampleRate: p.sampleRate, nFft: p.nFft, nMels: p.nMels, fmin: p.fmin, fmax: p.fmax, scale: p.melScale, norm: p.melNorm });
+    fbCache.set(key, fb);
+  }
+  return fb;
+}
+
+/** Mel spectrogram (power or magnitude, no log) as float64 [nMels, frames]. */
+export function melSpectrogram(x: ArrayLike<number>, p: FeaturePreset): { data: Float64Array; frames: number } {
+  const sig = p.preemphasis ? preemphasis(x, p.preemphasis) : x;
+  const stftOpts = { nFft: p.nFft, hop: p.hop, winLength: p.winLength, window: p.window, center: p.center, padMode: p.padMode };
+  const all = stftFrameCount(sig.length, stftOpts);
+  const frames = Math.max(0, all - p.dropLastFrames);
+  const fft = new RealFft(p.nFft);
+  const fb = filterbankFor(p);
+  const nm = p.nMels;
+  const out = new Float64Array(nm * frames);
+  const re = new Float64Array(fft.bins), im = new Float64Array(fft.bins), spec = new Float64Array(fft.bins);
+  const mel = new Float64Array(nm);
+  forEachFrame(sig, stftOpts, (t, frame) => {
+    if (t >= frames) return;
+    fft.forward(frame, re, im);
+    for (let k = 0; k < spec.length; k++) {
+      const pw = re[k] * re[k] + im[k] * im[k];
+      spec[k] = p.power === 2 ? pw : Math.sqrt(pw);
+    }
+    applyMel(fb, spec, mel);
+    for (let m = 0; m < nm; m++) out[m * frames + t] = mel[m];
+  });
+  return { data: out, frames };
+}
+
+/** Log-mel before any normalisation, float64 [nMels, frames] (what the proof tests compare). */
+export function logMel(x: ArrayLike<number>, p: FeaturePreset): { data: Float64Array; frames: number } {
+  const { data, frames } = melSpectrogram(x, p);
+  const lg = p.log;
+  if (lg.kind === 'ln') {
+    for (let i = 0; i < data.length; i++) data[i] = Math.log(data[i] + lg.guard);
+  } else if (lg.kind === 'db') {
+    const off = 10 * Math.log10(Math.max(lg.amin, lg.ref));
+    let max = -Infinity;
+    for (let i = 0; i < data.length; i++) {
+      const v = 10 * Math.log10(Math.max(lg.amin, data[i])) - off;
+      data[i] = v;
+      if (v > max) max = v;
+    }
+    if (lg.topDb !== null) for (let i = 0; i < data.length; i++) if (data[i] < max - lg.topDb) data[i] = max - lg.topDb;
+  } else if (lg.kind === 'whisper') {
+    let max = -Infinity;
+    for (let i = 0; i < data.length; i++) {
+      const v = Math.log10(Math.max(data[i], 1e-10));
+      data[i] = v;
+      if (v > max) max = v;
+    }
+    for (let i = 0; i < data.length; i++) data[i] = (Math.max(data[i], max - 8) + 4) / 4;
+  }
+  return { data, frames };
+}
+
+/** Features of a mono signal already at p.sampleRate. */
+export function computeFeatures(x: ArrayLike<number>, p: FeaturePreset): Features {
+  const { data, frames } = logMel(x, p);
+  const nm = p.nMels;
+  const valid = p.validFrames === 'length-div-hop' ? Math.min(frames, Math.floor(x.length / p.hop)) : frames;
+  const out = new Float32Array(nm * frames);
+  for (let m = 0; m < nm; m++) {
+    const row = m * frames;
+    let mean = 0, scale = 1;
+    if (p.normalize === 'per-feature') {
+      for (let t = 0; t < valid; t++) mean += data[row + t];
+      mean /= valid;
+      let ss = 0;
+      for (let t = 0; t < valid; t++) { const d = data[row + t] - mean; ss += d * d; }
+      // NeMo: unbiased std; NaN (fewer than 2 frames) becomes 0 before the epsilon is added.
+      let std = Math.sqrt(ss / (valid - 1));
+      if (Number.isNaN(std)) std = 0;
+      scale = 1 / (std + p.normalizeEps);
+    }
+    for (let t = 0; t < frames; t++) {
+      out[row + t] = t < valid ? (p.normalize === 'per-feature' ? (data[row + t] - mean) * scale : data[row + t]) : p.padValue;
+    }
+  }
+  return { data: out, nMels: nm, frames, validFrames: valid, preset: p.name };
+}
+
+export interface AudioFeatureOptions {
+  resampleQuality?: ResampleQuality;
+}
+
+/** Downmix (channel mean) → resample to the preset's rate → features. */
+export function featuresFromAudio(audio: AudioData, p: FeaturePreset, o: AudioFeatureOptions = {}): Features {
+  const mono = downmix(audio.channels);
+  const x = audio.sampleRate === p.sampleRate ? mono : resample(mono, audio.sampleRate, p.sampleRate, o.resampleQuality ?? 'hq');
+  return computeFeatures(x, p);
+}

@@ -1,0 +1,36 @@
+/** ONNX inspection core: read, summarise and lint ONNX models (no vscode, no onnxruntime). */
+export { readModel, readModelFile, readFileChecked, type ReadModelOptions } from './reader';
+export {
+  summarizeModel,
+  summarizeModelFile,
+  summarizeValue,
+  typeString,
+  opsetVersion,
+  type Dim,
+  type ValueSummary,
+  type OpsetImport,
+  type DtypeParams,
+  type ExternalDataFile,
+  type FunctionSummary,
+  type ModelSummary,
+  type SummarizeOptions,
+} from './summary';
+export { dtypeName, dtypeBits, dtypeCode } from './dtypes';
+export {
+  lintModel,
+  parseCard,
+  readCardFile,
+  editDistance,
+  isExporterGeneratedName,
+  closestValue,
+  ONNXRUNTIME_1_30,
+  TTS_CONTRACTS,
+  CTC_KINDS,
+  type Finding,
+  type Severity,
+  type CardTensor,
+  type ModelCard,
+  type LintOptions,
+  type RuntimeLimits,
+} from './lint';
+export { formatSummaryText, formatFindingsText, formatDims, formatValueType, formatBytes, formatCount } from './format';

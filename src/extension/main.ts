@@ -1,0 +1,33 @@
+// Extension entry: thin glue from VS Code to ONNX Lab's core, kernel and views.
+import * as vscode from 'vscode';
+import { ModelEditorProvider, MODEL_EDITOR_VIEW_TYPE } from './model-editor';
+import { NotebookKernelController } from './notebook-controller';
+import { RenderedViews } from './rendered-events';
+
+/** What `activate` returns: used by integration tests to observe what the user sees. */
+export interface OnnxLabApi {
+  rendered: RenderedViews;
+  notebookKernel: NotebookKernelController;
+}
+
+export function activate(context: vscode.ExtensionContext): OnnxLabApi {
+  const rendered = new RenderedViews();
+  const notebookKernel = new NotebookKernelController(vscode.Uri.joinPath(context.extensionUri, 'dist', 'kernel.js').fsPath);
+  context.subscriptions.push(
+    rendered,
+    notebookKernel,
+    vscode.window.registerCustomEditorProvider(MODEL_EDITOR_VIEW_TYPE, new ModelEditorProvider(context.extensionUri, rendered), {
+      supportsMultipleEditorsPerDocument: true,
+    }),
+    vscode.commands.registerCommand('onnxLab.inspectModel', (uri?: vscode.Uri) => {
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+      if (!target) return vscode.window.showErrorMessage('ONNX Lab: choose an .onnx file to inspect.');
+      return vscode.commands.executeCommand('vscode.openWith', target, MODEL_EDITOR_VIEW_TYPE);
+    }),
+  );
+  return { rendered, notebookKernel };
+}
+
+export function deactivate(): void {
+  // Subscriptions (kernel processes included) are disposed by VS Code.
+}

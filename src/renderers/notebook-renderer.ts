@@ -1,0 +1,34 @@
+// Notebook renderer for ONNX Lab's vendor mime types (package.json `notebookRenderer`).
+import type { ActivationFunction, OutputItem } from 'vscode-notebook-renderer';
+import { MIME } from '../protocol/mime';
+import type { ModelSummary } from '../protocol/model-summary';
+import { ModelSummaryView } from './components/model-summary-view';
+
+type Draw = (item: OutputItem, element: HTMLElement) => void;
+
+const DRAW: Record<string, Draw> = {
+  [MIME.modelSummary]: (item, element) => {
+    const view = new ModelSummaryView();
+    view.summary = item.json() as ModelSummary;
+    element.replaceChildren(view);
+  },
+};
+
+export const activate: ActivationFunction = () => ({
+  renderOutputItem(item, element) {
+    const draw = DRAW[item.mime];
+    if (!draw) {
+      element.textContent = `ONNX Lab cannot draw ${item.mime}`;
+      return;
+    }
+    try {
+      draw(item, element);
+    } catch (e) {
+      element.textContent = `ONNX Lab could not draw this output: ${(e as Error).message}`;
+    }
+  },
+  disposeOutputItem(id) {
+    // Elements are replaced on re-render; nothing global to free.
+    void id;
+  },
+});

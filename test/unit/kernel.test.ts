@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { compileCell } from '../../src/kernels/compile';
+import { KernelClient, KernelDiedError } from '../../src/kernels/client';
+import { DIST, ensureBuilt } from './built';
+
+describe('cell compiler', () => {
+  it('turns top-level declarations into globals and returns the last expression', () => {
+    const js = compileCell('const a: number = 1;\nlet {b, c: [d]} = {b: 2, c: [3]};\na + b + d', 'typescript');
+    assert.match(js, /^globalThis\["a"\] = globalThis\["a"\]; globalThis\["b"\] = globalThis\["b"\]; globalThis\["d"\] = globalThis\["d"\];/);
+    assert.match(js, /return \(a \+ b \+ d\);/);
+    assert.doesNotMatch(js, /\bconst\b|\blet\b|: number/);
+  });
+
+  it('keeps functions and classes and does not return a declaration', () => {
+    const js = compileCell('function f(x) { return x }\nclass K {}', 'javascript');
+    assert.match(js, /f = function f\(x\)/);
+    assert.match(js, /K = class K/);
+    assert.doesNotMatch(js, /return \(/);
+  });
+
+  it('turns imports into require calls', () => {
+    const js = compileCell("import path from 'node:path';\npath.sep", 'typescript');
+    assert.match(js, /require\("node:path"\)/);
+  });
+
+  it('reports syntax errors with the cell line and column', () => {
+    assert.throws(() => compileCell('const x = ;', 'typescript', 'cell-7'), /cell-7:1:11: Unexpected ";"/);
+    assert.throws(() => compileCell('let y = 1\ny +* 2', 'javascript', 'cell-2'), /cell-2:2:/);
+  });
+});
+
+describe('kernel process', function () {
+  this.timeout(30000);
+  let dir: string;
+  let kernel: KernelClient;
+
+  before(async () => {
+    await ensureBuilt();
+    dir = await mkdtemp(path.join(os.tmpdir(), 'onnx-lab-kernel-'));
+    await writeFile(path.join(dir, 'data.txt'), 'from the notebook folder');
+  });
+  beforeEach(async () => {
+    kernel = new KernelClient(path.join(DIST, 'kernel.js'), dir);
+    await kernel.ready;
+  });
+  afterEach(() => kernel.kill());
+
+  it('keeps state across cells, allows redeclaring const, awaits, and streams console output', async () => {
+    const streamed: string[] = [];
+    let r = await kernel.execute('const x: number = 40;\nconsole.log("x is", x);\nx + 2', 'typescript', { stream: (_n, t) => streamed.push(t) });
+    assert.deepEqual(r, { ok: true, result: [{ mime: 'text/plain', data: '42' }] });
+    assert.deepEqual(streamed, ['x is 40\n']);
+    r = await kernel.execute('const x = 1;\nawait new Promise((res) => setTimeout(res, 5));\nx + 1', 'typescript');
+    assert.deepEqual(r, { ok: true, result: [{ mime: 'text/plain', data: '2' }] });
+  });
+
+  it('resolves files relative to the notebook folder', async () => {
+    const r = await kernel.execute("import { readFileSync } from 'node:fs';\nreadFileSync('data.txt', 'utf8')", 'typescript');
+    assert.deepEqual(r, { ok: true, result: [{ mime: 'text/plain', data: "'from the notebook folder'" }] });
+  });
+
+  it('returns errors with the cell frames only, and stays usable', async () => {
+    const r = await kernel.execute('function boom() { throw new RangeError("too big") }\nboom()', 'typescript');
+    assert.equal(r.ok, false);
+    if (r.ok) return;
+    assert.equal(r.error.name, 'RangeError');
+    assert.equal(r.error.message, 'too big');
+    assert.doesNotMatch(r.error.stack ?? '', /session|node:internal/);
+    assert.deepEqual(await kernel.execute('1 + 1', 'javascript'), { ok: true, result: [{ mime: 'text/plain', data: '2' }] });
+  });
+
+  it('shows the ONNX Lab API summary of a real model as a vendor mime output with a text fallback', async () => {
+    const model = path.resolve(__dirname, '../../samples/models/tiny-audio-tagger.onnx');
+    const r = await kernel.execute(`await onnxLab.inspect(${JSON.stringify(model)})`, 'typescript');
+    assert.ok(r.ok, JSON.stringify(r));
+    const mimes = r.result!.map((i) => i.mime);
+    assert.deepEqual(mimes, ['application/vnd.onnx-lab.model-summary+json', 'text/plain']);
+    const summary = JSON.parse(r.result![0].data as string);
+    assert.deepEqual(summary.inputs.map((i: { name: string }) => i.name), ['features']);
+    assert.deepEqual(summary.inputs[0].shape, ['batch', 40, 'time']);
+  });
+
+  it('a killed kernel fails the running cell with KernelDiedError', async () => {
+    const running = kernel.execute('while (true) {}', 'javascript');
+    setTimeout(() => kernel.kill(), 200);
+    await assert.rejects(running, (e: Error) => e instanceof KernelDiedError && /SIGKILL/.test(e.message));
+    assert.equal(kernel.alive, false);
+  });
+});
