@@ -2,14 +2,14 @@
 
 Usage: audio_features.py SPEC.json OUTDIR
 SPEC: {"files": [{"id", "path"}], "presets": {name: preset-object as printed by the TS side},
-       "synthetic": true, "resample": [{"id", "path", "to"}]}
+       "maxSeconds": 20, "checkLibrosa": [ids], "synthetic": true, "resample": [{"id", "path", "to"}]}
 
 Writes into OUTDIR, per (file or synthetic signal, preset):
-  {id}.{preset}.x.npy       float32 mono input at the preset's rate (soundfile decode, channel mean,
-                            librosa.resample soxr_hq when the rate differs) — the TS side computes its
-                            features from exactly this waveform
+  {id}.{rate}.x.npy         float32 mono input at a preset's rate (soundfile decode, channel mean,
+                            first maxSeconds, librosa.resample soxr_hq when the rate differs) — the TS
+                            side computes its features from exactly this waveform
   {id}.{preset}.logmel.npy  float64 [n_mels, T] log-mel before normalisation (numpy float64 reference)
-  {id}.{preset}.feat.npy    float64 [n_mels, T] final features (NeMo per-feature normalisation etc.)
+  {id}.{preset}.feat.npy    float64 [n_mels, T] final features, for presets that normalise or pad
 per file: {id}.pcm.npy (float32 [channels, frames] as soundfile decodes it),
 per resample job: {id}.{to}.hq.npy (librosa soxr_hq), {id}.{to}.scipy.npy (resample_poly) from the
 float32 mono; and summary.json with the cross-checks of the numpy reference against librosa's own
@@ -60,8 +60,10 @@ def power_spec(x, p):
         mode = "reflect" if p["padMode"] == "reflect" else "constant"
         x = np.pad(x, n_fft // 2, mode=mode) if len(x) else np.zeros(2 * (n_fft // 2))
     frames = 0 if len(x) < n_fft else 1 + (len(x) - n_fft) // hop
-    idx = np.arange(n_fft)[None, :] + hop * np.arange(frames)[:, None]
-    fr = x[idx] * window(p)[None, :] if frames else np.zeros((0, n_fft))
+    if frames:
+        fr = np.lib.stride_tricks.sliding_window_view(x, n_fft)[::hop][:frames] * window(p)[None, :]
+    else:
+        fr = np.zeros((0, n_fft))
     spec = np.abs(np.fft.rfft(fr, n=n_fft, axis=1)) ** 2
     if p["power"] == 1:
         spec = np.sqrt(spec)
@@ -142,6 +144,12 @@ def synthetic(sr):
     }
 
 
+def save_features(out, stem, x, p, lm):
+    np.save(out / f"{stem}.logmel.npy", lm)
+    if p["normalize"] != "none" or p["validFrames"] != "all":
+        np.save(out / f"{stem}.feat.npy", features(x, p, lm))
+
+
 def mono(path):
     y, sr = sf.read(path, dtype="float32", always_2d=True)
     return y.T, y.mean(axis=1, dtype=np.float32) if y.shape[1] > 1 else y[:, 0], sr
@@ -156,24 +164,27 @@ def main():
     for f in spec.get("files", []):
         chans, y, sr = mono(f["path"])
         np.save(out / f"{f['id']}.pcm.npy", np.ascontiguousarray(chans))
+        # Features on the first maxSeconds only: enough frames for the statistics, and fast.
+        y = y[: int(spec.get("maxSeconds", 1e9) * sr)]
+        at_rate = {}
         for name, p in presets.items():
-            x = y if sr == p["sampleRate"] else librosa.resample(y, orig_sr=sr, target_sr=p["sampleRate"], res_type="soxr_hq")
-            x = np.ascontiguousarray(x, dtype=np.float32)
+            r = p["sampleRate"]
+            if r not in at_rate:
+                x = y if sr == r else librosa.resample(y, orig_sr=sr, target_sr=r, res_type="soxr_hq")
+                at_rate[r] = np.ascontiguousarray(x, dtype=np.float32)
+                np.save(out / f"{f['id']}.{r}.x.npy", at_rate[r])
+            x = at_rate[r]
             lm = log_mel(x, p)
-            np.save(out / f"{f['id']}.{name}.x.npy", x)
-            np.save(out / f"{f['id']}.{name}.logmel.npy", lm)
-            np.save(out / f"{f['id']}.{name}.feat.npy", features(x, p, lm))
-            if len(x) > p["nFft"]:
+            save_features(out, f"{f['id']}.{name}", x, p, lm)
+            if f["id"] in spec.get("checkLibrosa", []) and len(x) > p["nFft"]:
                 d = float(np.max(np.abs(librosa_check(x, p) - lm))) if lm.size else 0.0
                 k = summary["librosa_vs_numpy"]
                 k[name] = max(k.get(name, 0.0), d)
     if spec.get("synthetic"):
         for name, p in presets.items():
             for sid, x in synthetic(p["sampleRate"]).items():
-                lm = log_mel(x, p)
-                np.save(out / f"{sid}.{name}.x.npy", x)
-                np.save(out / f"{sid}.{name}.logmel.npy", lm)
-                np.save(out / f"{sid}.{name}.feat.npy", features(x, p, lm))
+                np.save(out / f"{sid}.{p['sampleRate']}.x.npy", x)
+                save_features(out, f"{sid}.{name}", x, p, log_mel(x, p))
     for r in spec.get("resample", []):
         _, y, sr = mono(r["path"])
         to = r["to"]

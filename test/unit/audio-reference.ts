@@ -53,6 +53,8 @@ export function referenceDir(): string {
   const spec = {
     files,
     presets: PRESETS,
+    maxSeconds: 20,
+    checkLibrosa: ['jfk', 'freesound_rain', 'librosa_198-209-0000'],
     synthetic: true,
     resample: files.flatMap((f) => (RESAMPLE_TARGETS[f.id] ?? []).map((to) => ({ id: f.id, path: f.path, to }))),
   };

@@ -47,7 +47,11 @@ export const runCommand: CliCommand = {
           stream,
           display: (items) => outputs.push({ output_type: 'display_data', data: toMimeBundle(items), metadata: {} }),
         });
-        if (r.ok && r.result) outputs.push({ output_type: 'execute_result', data: toMimeBundle(r.result), metadata: {}, execution_count: count });
+        if (r.ok && r.result) {
+          outputs.push({ output_type: 'execute_result', data: toMimeBundle(r.result), metadata: {}, execution_count: count });
+          const text = r.result.find((i) => i.mime === 'text/plain')?.data;
+          if (typeof text === 'string') io.out(`Out[${count}]: ${text}`);
+        }
         if (!r.ok) {
           failed++;
           outputs.push({ output_type: 'error', ename: r.error.name, evalue: r.error.message, traceback: (r.error.stack ?? '').split('\n') });

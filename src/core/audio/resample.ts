@@ -25,7 +25,7 @@ export interface ResampleFilter {
 export type ResampleQuality = 'hq' | 'scipy' | 'fast';
 
 export const RESAMPLE_FILTERS: Record<ResampleQuality, ResampleFilter> = {
-  hq: { cutoff: 0.9565, halfWidth: 96, beta: 12.5 },
+  hq: { cutoff: 0.957, halfWidth: 96, beta: 12.5 },
   scipy: { cutoff: 1, halfWidth: 10, beta: 5 },
   fast: { cutoff: 0.92, halfWidth: 16, beta: 8 },
 };
