@@ -13,6 +13,6 @@ for f in onnxruntime-node/package.json onnxruntime-node/dist onnxruntime-node/bi
 out=dist/onnx-lab-linux-x64.vsix
 rm -f "$out"
 # Bundles hold all JS; native packages come in through .vscodeignore, so npm's dependency walk is skipped.
-npx --no-install vsce package --no-dependencies --target linux-x64 --allow-missing-repository --skip-license -o "$out" >/dev/null
+npx --no-install vsce package --no-dependencies --target linux-x64 --allow-missing-repository --skip-license --no-rewrite-relative-links -o "$out" >/dev/null
 size=$(stat -c %s "$out")
 echo "packaged $out: $((size / 1024 / 1024)) MB ($size bytes), $(unzip -l "$out" | tail -1 | awk '{print $2}') files"

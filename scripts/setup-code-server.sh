@@ -93,41 +93,59 @@ if [ ! -s "$RG_TGZ" ]; then
 fi
 
 # --- a private npm project so code-server's dependency tree lives apart from ours.
-# allowScripts approves the install scripts of the top-level tree explicitly (npm 11
-# gates unreviewed install scripts; today it warns, later releases block them).
+# npm 11 gates dependency install scripts by `allowScripts` in the root package.json
+# (11.19 warns and still runs unreviewed ones; later releases block them). So: fetch the
+# tree without scripts, approve the reviewed ones by name, then run them.
+# code-server's postinstall runs two more `npm install`s (lib/vscode, lib/vscode/extensions),
+# each its own root, so their package.json files get the list for their trees too.
 # Name-only entries: with omit-lockfile-registry-resolved (set on these machines) npm
 # cannot verify a pinned "pkg@1.2.3" entry and never matches it.
-log "installing code-server@$CODE_SERVER_VERSION into ${DEST#"$ROOT/"} (~1 min, ~300 MB)"
+TOP_SCRIPTS='{"code-server": true, "argon2": true}'
+VSCODE_SCRIPTS='{"@parcel/watcher": true, "@vscode/deviceid": true, "@vscode/ripgrep": true,
+  "@vscode/spdlog": true, "@vscode/windows-ca-certs": true, "@vscode/windows-process-tree": true,
+  "@vscode/windows-registry": true, "kerberos": true, "native-watchdog": true, "node-pty": true}'
+EXT_SCRIPTS='{"@parcel/watcher": true, "esbuild": true}'
+
+# set_allow_scripts FILE JSON: writes JSON as FILE's allowScripts field.
+set_allow_scripts() {
+  node -e '
+    const fs = require("fs");
+    const [file, policy] = process.argv.slice(1);
+    const pkg = JSON.parse(fs.readFileSync(file, "utf8"));
+    pkg.allowScripts = JSON.parse(policy);
+    fs.writeFileSync(file, JSON.stringify(pkg, null, 2) + "\n");
+  ' "$1" "$2"
+}
+
+log "installing code-server@$CODE_SERVER_VERSION into ${DEST#"$ROOT/"} (~2 min, ~300 MB)"
 rm -f "$MARKER"
 mkdir -p "$DEST"
-cat > "$DEST/package.json" <<EOF
-{
-  "name": "onnx-lab-code-server",
-  "private": true,
-  "description": "code-server for ONNX Lab integration tests; written by scripts/setup-code-server.sh",
-  "dependencies": { "code-server": "$CODE_SERVER_VERSION" },
-  "allowScripts": { "code-server": true, "argon2": true }
-}
-EOF
+printf '{"name": "onnx-lab-code-server", "private": true, "dependencies": {"code-server": "%s"}}\n' \
+  "$CODE_SERVER_VERSION" >"$DEST/package.json"
+set_allow_scripts "$DEST/package.json" "$TOP_SCRIPTS"
 
 start=$SECONDS
 (
-  cd "$DEST"
+  cd "$DEST" || exit 1  # never fall through to npm in the wrong directory
+  [ -f package.json ] && grep -q onnx-lab-code-server package.json || exit 1
   # unsafe_perm: as root, code-server's postinstall refuses to run without it.
   # yes: node-pty's build runs `npx node-gyp`, which would prompt.
-  # foreground-scripts: show the nested `npm install`s of lib/vscode as they run.
-  # These env vars are inherited by the nested npm runs in code-server's postinstall.sh.
-  export npm_config_yes=true npm_config_unsafe_perm=true npm_config_foreground_scripts=true
   # build_from_source: node-pre-gyp (argon2) and prebuild-install (kerberos) would first
   # try GitHub release downloads; compile locally instead of attempting the network.
-  export npm_config_build_from_source=true
+  # These env vars are inherited by the nested npm runs in code-server's postinstall.sh.
+  export npm_config_yes=true npm_config_unsafe_perm=true npm_config_build_from_source=true
   export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
-  npm install --no-package-lock --foreground-scripts
+  npm install --no-package-lock --ignore-scripts
+  vs=node_modules/code-server/lib/vscode
+  set_allow_scripts "$vs/package.json" "$VSCODE_SCRIPTS"
+  set_allow_scripts "$vs/extensions/package.json" "$EXT_SCRIPTS"
+  # foreground-scripts: show the builds (and the nested installs) as they run.
+  npm rebuild --foreground-scripts
 ) || die "npm install of code-server failed"
 log "npm install took $((SECONDS - start)) s"
 
 verify || die "code-server's install scripts did not all run (see messages above). If npm skipped \
-them as unreviewed, rerun after approving them, e.g. (cd .tools/code-server && npm rebuild --foreground-scripts)"
+some as unreviewed, add them to the allowScripts lists in this script."
 
 # Smoke start: the server must come up and answer /healthz.
 port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
@@ -138,7 +156,8 @@ XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" node "$BIN" --bind-addr 
 pid=$!
 ok=0
 for _ in $(seq 1 60); do
-  if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then ok=1; break; fi
+  if node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' \
+    "http://127.0.0.1:$port/healthz"; then ok=1; break; fi
   sleep 0.5
 done
 kill "$pid" 2>/dev/null || true

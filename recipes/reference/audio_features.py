@@ -2,7 +2,8 @@
 
 Usage: audio_features.py SPEC.json OUTDIR
 SPEC: {"files": [{"id", "path"}], "presets": {name: preset-object as printed by the TS side},
-       "maxSeconds": 20, "checkLibrosa": [ids], "synthetic": true, "resample": [{"id", "path", "to"}]}
+       "maxSeconds": 20, "checkLibrosa": [ids], "synthetic": true, "resample": [{"id", "path", "to"}],
+       "melbanks": [{"id", "sampleRate", "nFft", "nMels", "fmin", "fmax", "scale", "norm"}], "codecs": {...}}
 
 Writes into OUTDIR, per (file or synthetic signal, preset):
   {id}.{rate}.x.npy         float32 mono input at a preset's rate (soundfile decode, channel mean,
@@ -11,6 +12,8 @@ Writes into OUTDIR, per (file or synthetic signal, preset):
   {id}.{preset}.logmel.npy  float64 [n_mels, T] log-mel before normalisation (numpy float64 reference)
   {id}.{preset}.feat.npy    float64 [n_mels, T] final features, for presets that normalise or pad
 per file: {id}.pcm.npy (float32 [channels, frames] as soundfile decodes it),
+with "torchNemo" and torch installed: {id}.nemo80.torch32.npy, NeMo's steps in float32 torch,
+per melbanks entry: melbank.{id}.npy (librosa.filters.mel in float64),
 per resample job: {id}.{to}.hq.npy (librosa soxr_hq), {id}.{to}.scipy.npy (resample_poly) from the
 float32 mono; and summary.json with the cross-checks of the numpy reference against librosa's own
 feature code (max abs difference per preset), so the reference itself is pinned to the framework.
@@ -150,6 +153,66 @@ def save_features(out, stem, x, p, lm):
         np.save(out / f"{stem}.feat.npy", features(x, p, lm))
 
 
+CODECS = [
+    # (name, format, subtype, extension, source)
+    ("u8", "WAV", "PCM_U8", "wav", "mono"), ("s16", "WAV", "PCM_16", "wav", "stereo"),
+    ("s24", "WAV", "PCM_24", "wav", "stereo"), ("s32", "WAV", "PCM_32", "wav", "mono"),
+    ("f32", "WAV", "FLOAT", "wav", "stereo"), ("f64", "WAV", "DOUBLE", "wav", "mono"),
+    ("ulaw", "WAV", "ULAW", "wav", "mono"), ("alaw", "WAV", "ALAW", "wav", "stereo"),
+    ("wavex_s24", "WAVEX", "PCM_24", "wav", "stereo"), ("wavex_f32", "WAVEX", "FLOAT", "wav", "mono"),
+    ("wavex_u8", "WAVEX", "PCM_U8", "wav", "mono"),
+    ("rf64_s16", "RF64", "PCM_16", "wav", "stereo"), ("rf64_f32", "RF64", "FLOAT", "wav", "mono"),
+    ("ima_adpcm", "WAV", "IMA_ADPCM", "wav", "mono"), ("ms_adpcm", "WAV", "MS_ADPCM", "wav", "mono"),
+    ("gsm", "WAV", "GSM610", "wav", "mono"),
+    ("flac16", "FLAC", "PCM_16", "flac", "stereo"), ("flac24", "FLAC", "PCM_24", "flac", "mono"),
+    ("vorbis", "OGG", "VORBIS", "ogg", "stereo"), ("mp3", "MP3", "MPEG_LAYER_III", "mp3", "mono"),
+]
+
+
+def write_codecs(c, out):
+    """Small files in every encoding libsndfile writes, and libsndfile's own decode of each."""
+    out.mkdir(parents=True, exist_ok=True)
+    m, sr_m = sf.read(c["mono"], dtype="float64", frames=int(c["seconds"] * 16000))
+    st, sr_s = sf.read(c["stereo"], dtype="float64", always_2d=True)
+    st = st[: int(c["seconds"] * sr_s)]
+    made = []
+    for name, fmt, sub, ext, src in CODECS:
+        data, sr = (m, sr_m) if src == "mono" else (st, sr_s)
+        path = out / f"{name}.{ext}"
+        sf.write(path, data, sr, format=fmt, subtype=sub)
+        y, _ = sf.read(path, dtype="float32", always_2d=True)
+        np.save(out / f"{name}.npy", np.ascontiguousarray(y.T))
+        made.append({"name": name, "file": path.name, "sampleRate": sr, "channels": int(y.shape[1])})
+    return made
+
+
+def torch_nemo(spec, p, out):
+    """NeMo's FilterbankFeatures steps in float32 torch, as NeMo runs them (only when torch is installed)."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(1)
+    fb = torch.from_numpy(mel_basis(p).astype(np.float32))
+    win = torch.hann_window(p["winLength"], periodic=False)
+    for f in spec["files"]:
+        x = torch.from_numpy(np.load(out / f"{f['id']}.16000.x.npy"))
+        seq = len(x) // p["hop"]
+        x = torch.cat([x[:1], x[1:] - p["preemphasis"] * x[:-1]])
+        s = torch.stft(x, p["nFft"], p["hop"], p["winLength"], window=win, center=True, pad_mode="constant",
+                       return_complex=True)
+        s = torch.sqrt(torch.view_as_real(s).pow(2).sum(-1)).pow(2.0)
+        lm = torch.log(fb @ s + p["log"]["guard"])
+        v = lm[:, :seq]
+        mean = v.sum(1) / seq
+        std = torch.sqrt(((v - mean[:, None]) ** 2).sum(1) / (seq - 1.0))
+        std = torch.nan_to_num(std, nan=0.0) + p["normalizeEps"]
+        feat = (lm - mean[:, None]) / std[:, None]
+        feat[:, seq:] = p["padValue"]
+        np.save(out / f"{f['id']}.nemo80.torch32.npy", feat.numpy().astype(np.float64))
+    return torch.__version__
+
+
 def mono(path):
     y, sr = sf.read(path, dtype="float32", always_2d=True)
     return y.T, y.mean(axis=1, dtype=np.float32) if y.shape[1] > 1 else y[:, 0], sr
@@ -180,6 +243,7 @@ def main():
                 d = float(np.max(np.abs(librosa_check(x, p) - lm))) if lm.size else 0.0
                 k = summary["librosa_vs_numpy"]
                 k[name] = max(k.get(name, 0.0), d)
+    summary["torch"] = torch_nemo(spec, presets.get("nemo80"), out) if spec.get("torchNemo") else None
     if spec.get("synthetic"):
         for name, p in presets.items():
             for sid, x in synthetic(p["sampleRate"]).items():
@@ -191,6 +255,12 @@ def main():
         g = gcd(sr, to)
         np.save(out / f"{r['id']}.{to}.hq.npy", librosa.resample(y, orig_sr=sr, target_sr=to, res_type="soxr_hq").astype(np.float64))
         np.save(out / f"{r['id']}.{to}.scipy.npy", scipy.signal.resample_poly(y.astype(np.float64), to // g, sr // g))
+    for b in spec.get("melbanks", []):
+        np.save(out / f"melbank.{b['id']}.npy", librosa.filters.mel(
+            sr=b["sampleRate"], n_fft=b["nFft"], n_mels=b["nMels"], fmin=b["fmin"], fmax=b["fmax"],
+            htk=b["scale"] == "htk", norm="slaney" if b["norm"] == "slaney" else None, dtype=np.float64))
+    if spec.get("codecs"):
+        summary["codecs"] = write_codecs(spec["codecs"], out / "codecs")
     (out / "summary.json").write_text(json.dumps(summary))
 
 

@@ -1,7 +1,9 @@
 """Reference summaries of ONNX models with Python's `onnx`, to check (and time) ONNX Lab's reader.
 
   python onnx_summary.py DIR_OR_MODEL... [--out FILE.json]   # dump {path: summary} for every *.onnx
-  python onnx_summary.py MODEL --bench RUNS                  # median ms of load + summary
+  python onnx_summary.py MODEL --bench RUNS                  # median ms of load + summary (after a warm-up)
+  python onnx_summary.py MODEL --bench 1 --cold              # the first load + summary of the process
+  python onnx_summary.py DIR_OR_MODEL... --ort --out F.json  # also try an onnxruntime CPU session per model
 
 Type strings follow the rule in src/core/onnx/dtypes.ts: lower-cased TensorProto.DataType names,
 FLOAT -> float32 and DOUBLE -> float64. Inputs exclude graph inputs that have an initializer.
@@ -99,6 +101,19 @@ def summarize(model, full=False):
     return out
 
 
+def ort_session_error(path):
+    """None when onnxruntime's CPU provider can create a session, else the first line of its error."""
+    import onnxruntime
+
+    opts = onnxruntime.SessionOptions()
+    opts.log_severity_level = 4
+    try:
+        onnxruntime.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
+        return None
+    except Exception as e:  # the message is what the comparison looks at
+        return str(e).splitlines()[0][:300]
+
+
 def find_models(paths):
     for p in paths:
         if os.path.isdir(p):
@@ -115,15 +130,18 @@ def main():
     ap.add_argument("paths", nargs="+")
     ap.add_argument("--out")
     ap.add_argument("--bench", type=int, default=0)
+    ap.add_argument("--cold", action="store_true", help="no warm-up run")
+    ap.add_argument("--ort", action="store_true", help="record whether onnxruntime (CPU) can create a session")
     args = ap.parse_args()
     if args.bench:
         times = []
-        for i in range(args.bench + 1):
+        warmup = 0 if args.cold else 1
+        for i in range(args.bench + warmup):
             t0 = time.perf_counter()
             m = onnx.load(args.paths[0], load_external_data=False)
             summarize(m, full=True)
             dt = (time.perf_counter() - t0) * 1000
-            if i:
+            if i >= warmup:
                 times.append(dt)
         print(json.dumps({"median_ms": statistics.median(times), "runs": args.bench, "onnx": onnx.__version__}))
         return
@@ -131,6 +149,8 @@ def main():
     for path in find_models(args.paths):
         try:
             result[path] = summarize(onnx.load(path, load_external_data=False))
+            if args.ort:
+                result[path]["ort"] = ort_session_error(path)
         except Exception as e:  # reported, so the comparison can show which files Python itself rejects
             result[path] = {"error": "%s: %s" % (type(e).__name__, e)}
     text = json.dumps(result, indent=None, sort_keys=True)

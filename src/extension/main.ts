@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { ModelEditorProvider, MODEL_EDITOR_VIEW_TYPE } from './model-editor';
 import { NotebookKernelController } from './notebook-controller';
 import { RenderedViews } from './rendered-events';
+import { RENDERER_ID, type RendererMessage } from '../protocol/renderer';
 
 /** What `activate` returns: used by integration tests to observe what the user sees. */
 export interface OnnxLabApi {
@@ -18,6 +19,10 @@ export function activate(context: vscode.ExtensionContext): OnnxLabApi {
     notebookKernel,
     vscode.window.registerCustomEditorProvider(MODEL_EDITOR_VIEW_TYPE, new ModelEditorProvider(context.extensionUri, rendered), {
       supportsMultipleEditorsPerDocument: true,
+    }),
+    vscode.notebooks.createRendererMessaging(RENDERER_ID).onDidReceiveMessage(({ message }) => {
+      const m = message as RendererMessage;
+      if (m?.type === 'rendered') rendered.report({ view: 'notebook-output', uri: m.outputId, text: m.text });
     }),
     vscode.commands.registerCommand('onnxLab.inspectModel', (uri?: vscode.Uri) => {
       const target = uri ?? vscode.window.activeTextEditor?.document.uri;

@@ -22,14 +22,21 @@ export class NotebookKernelController implements vscode.Disposable {
     this.controller.supportsExecutionOrder = true;
     this.controller.description = 'TypeScript cells with the ONNX Lab API';
     this.controller.executeHandler = (cells, notebook) => this.executeAll(cells, notebook);
-    this.controller.interruptHandler = (notebook) => this.restart(notebook, 'interrupted');
+    this.controller.interruptHandler = async (notebook) => {
+      await this.kernelFor(notebook)?.interrupt();
+    };
     this.disposables.push(
       this.controller,
       this.controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
         if (selected) void this.recordKernelspec(notebook);
       }),
       vscode.workspace.onDidOpenNotebookDocument((nb) => this.preferIfRecorded(nb)),
-      vscode.workspace.onDidCloseNotebookDocument((nb) => this.restart(nb, 'closed')),
+      vscode.workspace.onDidCloseNotebookDocument((nb) => this.shutdown(nb)),
+      vscode.commands.registerCommand('onnxLab.restartKernel', () => {
+        const nb = vscode.window.activeNotebookEditor?.notebook;
+        if (nb) this.shutdown(nb);
+        void vscode.window.showInformationMessage('ONNX Lab: the kernel restarts on the next run, with a clean state.');
+      }),
     );
     vscode.workspace.notebookDocuments.forEach((nb) => this.preferIfRecorded(nb));
   }
@@ -39,7 +46,8 @@ export class NotebookKernelController implements vscode.Disposable {
     return this.kernels.get(notebook.uri.toString());
   }
 
-  restart(notebook: vscode.NotebookDocument, _why: string): void {
+  /** Ends the notebook's kernel process; the next run starts a new one. */
+  shutdown(notebook: vscode.NotebookDocument): void {
     const key = notebook.uri.toString();
     this.kernels.get(key)?.kill();
     this.kernels.delete(key);
@@ -79,7 +87,8 @@ export class NotebookKernelController implements vscode.Disposable {
     let k = this.kernels.get(key);
     if (!k || !k.alive) {
       const dir = notebook.uri.scheme === 'file' ? path.dirname(notebook.uri.fsPath) : (vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd());
-      k = new KernelClient(this.kernelScript, dir);
+      const memoryLimitMb = vscode.workspace.getConfiguration('onnxLab.kernel').get<number>('memoryLimitMb');
+      k = new KernelClient(this.kernelScript, dir, { memoryLimitMb });
       this.kernels.set(key, k);
     }
     return k;
@@ -109,7 +118,7 @@ export class NotebookKernelController implements vscode.Disposable {
       return false;
     }
     const kernel = this.kernel(notebook);
-    execution.token.onCancellationRequested(() => this.restart(notebook, 'interrupted'));
+    execution.token.onCancellationRequested(() => void kernel.interrupt());
     try {
       const r = await kernel.execute(cell.document.getText(), language, {
         stream: (name, text) => void execution.appendOutput(new vscode.NotebookCellOutput([name === 'stdout' ? vscode.NotebookCellOutputItem.stdout(text) : vscode.NotebookCellOutputItem.stderr(text)])),
@@ -121,7 +130,9 @@ export class NotebookKernelController implements vscode.Disposable {
       return r.ok;
     } catch (e) {
       const died = e instanceof KernelDiedError;
-      const message = execution.token.isCancellationRequested ? 'Interrupted: the kernel was stopped and restarts on the next run.' : (e as Error).message;
+      const message = execution.token.isCancellationRequested
+        ? 'Interrupted: the cell did not stop when asked, so its kernel was ended; the next run starts a fresh kernel (earlier state is lost).'
+        : (e as Error).message;
       await execution.appendOutput(errorOutput(died ? 'KernelDied' : 'KernelError', message));
       execution.end(false, Date.now());
       return false;

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 
 /** What a webview reported it shows, so integration tests can assert on what the user sees. */
 export interface RenderedView {
-  view: 'model-editor';
+  /** `model-editor`: the .onnx editor (uri = the model); `notebook-output`: a renderer output (uri = the output id). */
+  view: 'model-editor' | 'notebook-output';
   uri: string;
   text: string;
 }

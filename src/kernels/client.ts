@@ -34,12 +34,12 @@ export class KernelClient {
   readonly ready: Promise<number>;
   readonly exit: Promise<KernelDiedError>;
 
-  constructor(kernelScript: string, notebookDir: string, env: NodeJS.ProcessEnv = {}) {
+  constructor(kernelScript: string, notebookDir: string, opts: { env?: NodeJS.ProcessEnv; memoryLimitMb?: number } = {}) {
     this.child = fork(kernelScript, [], {
       cwd: notebookDir,
       // Only what the kernel needs: no tokens or secrets of the host process leak into cells.
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, ONNX_LAB_NOTEBOOK_DIR: notebookDir },
-      execArgv: [],
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...opts.env, ONNX_LAB_NOTEBOOK_DIR: notebookDir },
+      execArgv: opts.memoryLimitMb ? [`--max-old-space-size=${Math.round(opts.memoryLimitMb)}`] : [],
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
@@ -84,6 +84,29 @@ export class KernelClient {
       this.pending.set(id, { callbacks, resolve, reject });
       this.send({ type: 'execute', id, code, language });
     });
+  }
+
+  /**
+   * Stops the running cell: first by asking (a cell waiting on a promise ends, state kept), then,
+   * if it has not ended within `graceMs` (a busy loop), by killing the process. Resolves with how.
+   */
+  async interrupt(graceMs = 500): Promise<'interrupted' | 'killed' | 'idle'> {
+    if (this.exited) return 'idle';
+    const running = [...this.pending.values()];
+    if (!running.length) return 'idle';
+    const ended = new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (!running.some((p) => [...this.pending.values()].includes(p))) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 10);
+      setTimeout(() => clearInterval(check), graceMs + 50).unref();
+    });
+    this.send({ type: 'interrupt' });
+    const how = await Promise.race([ended.then(() => 'interrupted' as const), new Promise<'killed'>((r) => setTimeout(() => r('killed'), graceMs))]);
+    if (how === 'killed') this.kill();
+    return how;
   }
 
   /** Ends the process; pending cells fail with KernelDiedError. */

@@ -8,6 +8,7 @@ let queue = Promise.resolve();
 
 process.on('message', (m: ToKernel) => {
   if (m.type === 'shutdown') process.exit(0);
+  if (m.type === 'interrupt') return session.interrupt();
   if (m.type !== 'execute') return;
   queue = queue.then(async () => {
     const outcome = await session.execute(m.code, m.language, {

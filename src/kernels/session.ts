@@ -22,6 +22,7 @@ export type CellOutcome = { ok: true; result?: OutputItem[] } | { ok: false; err
 export class KernelSession {
   private sink: CellSink | undefined;
   private counter = 0;
+  private interruptCurrent: ((e: Error) => void) | undefined;
 
   constructor(readonly notebookDir: string) {
     const writer = (name: 'stdout' | 'stderr') =>
@@ -39,6 +40,13 @@ export class KernelSession {
     process.chdir(notebookDir);
   }
 
+  /** Ends the running cell if it is waiting (a busy loop never sees this: the client then kills the process). */
+  interrupt(): void {
+    const e = new Error('the cell was interrupted');
+    e.name = 'Interrupted';
+    this.interruptCurrent?.(e);
+  }
+
   async execute(code: string, language: CellLanguage, sink: CellSink): Promise<CellOutcome> {
     this.sink = sink;
     const cellName = `cell-${++this.counter}`;
@@ -46,12 +54,14 @@ export class KernelSession {
       const body = compileCell(code, language, cellName);
       // An async function body gives top-level await; it runs in this realm's global scope.
       const run = vm.runInThisContext(`(async function () {\n${body}\n})`, { filename: cellName, lineOffset: -1 }) as () => Promise<unknown>;
-      const value = await run();
+      // An interrupt ends the wait for an awaiting cell; the state it built so far stays.
+      const value = await Promise.race([run(), new Promise<never>((_, reject) => (this.interruptCurrent = reject))]);
       return { ok: true, result: outputsFor(value) };
     } catch (e) {
       return { ok: false, error: toCellError(e, cellName) };
     } finally {
       this.sink = undefined;
+      this.interruptCurrent = undefined;
     }
   }
 }

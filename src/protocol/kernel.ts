@@ -11,6 +11,7 @@ export interface OutputItem {
 
 export type ToKernel =
   | { type: 'execute'; id: number; code: string; language: CellLanguage; cellName?: string }
+  | { type: 'interrupt' }
   | { type: 'shutdown' };
 
 export type FromKernel =

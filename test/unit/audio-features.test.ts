@@ -9,6 +9,11 @@ const LOGMEL_TOL = 1e-4;
 const NORM_TOL = 1e-3;
 const MIN_PEARSON = 0.99999;
 
+function isConstant(a: ArrayLike<number>): boolean {
+  for (let i = 1; i < a.length; i++) if (a[i] !== a[0]) return false;
+  return true;
+}
+
 interface Row { id: string; frames: number; logmelMax: number; featMax?: number; pearson: number; bins?: string }
 
 function check(id: string, p: FeaturePreset): Row {
@@ -18,6 +23,7 @@ function check(id: string, p: FeaturePreset): Row {
   assert.deepEqual([p.nMels, ours.frames], ref.shape, `${id} ${p.name}: shape`);
   const lmMax = maxAbsDiff(Float32Array.from(ours.data), ref.data);
   const row: Row = { id, frames: ours.frames, logmelMax: lmMax, pearson: pearson(ours.data, ref.data) };
+  let compared: ArrayLike<number> = ref.data;
   assert.ok(lmMax <= LOGMEL_TOL, `${id} ${p.name}: log-mel max abs error ${lmMax} > ${LOGMEL_TOL}`);
   const featFile = path.join(referenceDir(), `${id}.${p.name}.feat.npy`);
   if (fs.existsSync(featFile)) {
@@ -39,11 +45,13 @@ function check(id: string, p: FeaturePreset): Row {
     row.featMax = fMax;
     row.bins = `${loud.reduce((a, b) => a + b, 0)}/${p.nMels} bins std>0.1, all-bins max ${allMax.toExponential(2)}`;
     row.pearson = pearson(f.data, refF.data);
+    compared = refF.data;
     assert.ok(fMax <= NORM_TOL, `${id} ${p.name}: normalised max abs error ${fMax} > ${NORM_TOL}`);
     assert.ok(f.data.every(Number.isFinite), `${id} ${p.name}: non-finite features`);
   }
-  // Constant references (silence, DC) have no variance: Pearson is undefined there, equality is checked above.
-  assert.ok(row.pearson >= MIN_PEARSON || lmMax <= LOGMEL_TOL / 10, `${id} ${p.name}: Pearson ${row.pearson} < ${MIN_PEARSON}`);
+  // A constant reference (silence after normalisation) has no correlation; the abs checks above cover it.
+  if (!Number.isNaN(row.pearson)) assert.ok(row.pearson >= MIN_PEARSON, `${id} ${p.name}: Pearson ${row.pearson} < ${MIN_PEARSON}`);
+  else assert.ok(isConstant(compared), `${id} ${p.name}: Pearson undefined on a non-constant reference`);
   return row;
 }
 
@@ -51,7 +59,7 @@ function print(p: string, rows: Row[]): void {
   const lines = rows.map((r) =>
     `      ${r.id.padEnd(52)} T=${String(r.frames).padStart(5)}  log-mel max|Δ| ${r.logmelMax.toExponential(2)}` +
     (r.featMax !== undefined ? `  normalised max|Δ| ${r.featMax.toExponential(2)} (${r.bins})` : '') +
-    `  r=${r.pearson.toFixed(9)}`);
+    `  r=${Number.isNaN(r.pearson) ? 'n/a (constant)' : r.pearson.toFixed(9)}`);
   console.log(`    ${p}:\n${lines.join('\n')}`);
 }
 
@@ -78,14 +86,45 @@ describe('audio features vs the float64 Python reference', function () {
     });
   }
 
+  it('nemo80 vs NeMo\'s steps run in float32 torch (when torch is installed; figures only)', function () {
+    const version = referenceSummary().torch;
+    if (!version) {
+      console.log('      torch is not installed (bash scripts/setup-python.sh --torch): float32 NeMo comparison not run');
+      this.skip();
+    }
+    for (const f of realFiles()) {
+      const x = loadNpy(`${f.id}.16000.x.npy`).data;
+      const ours = computeFeatures(x, PRESETS.nemo80);
+      const t = loadNpy(`${f.id}.nemo80.torch32.npy`);
+      const ref = loadNpy(`${f.id}.nemo80.feat.npy`).data;
+      assert.deepEqual(t.shape, [80, ours.frames]);
+      // Same bin selection as above: std of the float64 log-mel over the valid frames > 0.1.
+      const lm = loadNpy(`${f.id}.nemo80.logmel.npy`).data;
+      const T = ours.frames, V = ours.validFrames;
+      const loud = new Uint8Array(80);
+      for (let m = 0; m < 80; m++) {
+        let mean = 0, ss = 0;
+        for (let i = 0; i < V; i++) mean += lm[m * T + i];
+        mean /= V;
+        for (let i = 0; i < V; i++) ss += (lm[m * T + i] - mean) ** 2;
+        loud[m] = Math.sqrt(ss / (V - 1)) > 0.1 ? 1 : 0;
+      }
+      const mask = (i: number) => loud[Math.floor(i / T)] === 1;
+      const dOurs = maxAbsDiff(ours.data, t.data, mask), dRef = maxAbsDiff(ref, t.data, mask);
+      console.log(`      ${f.id.padEnd(52)} torch ${version} float32 vs ours ${dOurs.toExponential(2)}, vs float64 reference ${dRef.toExponential(2)}, r=${pearson(ours.data, t.data).toFixed(9)}`);
+      // Figures only: float32 NeMo is itself 1e-5..1e-2 away from float64 in quiet bins (our side equals
+      // the float64 reference, checked above), so there is nothing about our code to assert here.
+    }
+  });
+
   it('presets are plain printable objects', () => {
     for (const p of Object.values(PRESETS)) assert.deepEqual(JSON.parse(JSON.stringify(p)), p);
     assert.equal(PRESETS.nemo80.window, 'hann-symmetric');
     assert.equal(PRESETS.nemo80.winLength, 400);
   });
 
-  it('kws40 gives the [40, 18] backbone window from 3200 samples', () => {
-    const f = computeFeatures(new Float32Array(3200).map((_, i) => Math.sin(i / 7)), PRESETS.kws40);
+  it('kws40 gives the [40, 18] backbone window from 3232 samples', () => {
+    const f = computeFeatures(new Float32Array(3232).map((_, i) => Math.sin(i / 7)), PRESETS.kws40);
     assert.deepEqual([f.nMels, f.frames], [40, 18]);
   });
 

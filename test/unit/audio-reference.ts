@@ -43,6 +43,14 @@ export const RESAMPLE_TARGETS: Record<string, number[]> = {
   jfk: [8000, 22050, 44100],
 };
 
+export const MELBANKS = [
+  { id: 'slaney_slaney_16k', sampleRate: 16000, nFft: 512, nMels: 80, fmin: 0, fmax: 8000, scale: 'slaney', norm: 'slaney' },
+  { id: 'htk_none_16k', sampleRate: 16000, nFft: 400, nMels: 40, fmin: 20, fmax: 7600, scale: 'htk', norm: 'none' },
+  { id: 'htk_slaney_44k', sampleRate: 44100, nFft: 2048, nMels: 128, fmin: 30, fmax: 16000, scale: 'htk', norm: 'slaney' },
+  { id: 'slaney_none_32k', sampleRate: 32000, nFft: 1024, nMels: 224, fmin: 50, fmax: 14000, scale: 'slaney', norm: 'none' },
+  { id: 'many_mels_8k', sampleRate: 8000, nFft: 256, nMels: 128, fmin: 0, fmax: 4000, scale: 'slaney', norm: 'slaney' },
+] as const;
+
 let cached: string | undefined;
 
 /** Folder holding the reference outputs (generated on first use). */
@@ -56,6 +64,9 @@ export function referenceDir(): string {
     maxSeconds: 20,
     checkLibrosa: ['jfk', 'freesound_rain', 'librosa_198-209-0000'],
     synthetic: true,
+    torchNemo: true,
+    melbanks: MELBANKS,
+    codecs: { mono: sharedAudio('jfk.wav'), stereo: sharedAudio('freesound_typing.wav'), seconds: 1.5 },
     resample: files.flatMap((f) => (RESAMPLE_TARGETS[f.id] ?? []).map((to) => ({ id: f.id, path: f.path, to }))),
   };
   const text = JSON.stringify(spec);
@@ -67,8 +78,14 @@ export function referenceDir(): string {
     fs.mkdirSync(tmp, { recursive: true });
     fs.writeFileSync(path.join(tmp, 'spec.json'), text);
     execFileSync(py, [SCRIPT, path.join(tmp, 'spec.json'), tmp], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.renameSync(tmp, dir);
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.renameSync(tmp, dir);
+    } catch (e) {
+      // Another test process finished the same reference first: use that one.
+      if (!fs.existsSync(path.join(dir, 'summary.json'))) throw e;
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   }
   cached = dir;
   return dir;
@@ -80,7 +97,9 @@ export function loadNpy(name: string): { data: Float64Array | Float32Array; shap
   return r as { data: Float64Array | Float32Array; shape: number[] };
 }
 
-export function referenceSummary(): { librosa_vs_numpy: Record<string, number> } {
+export interface CodecFile { name: string; file: string; sampleRate: number; channels: number }
+
+export function referenceSummary(): { librosa_vs_numpy: Record<string, number>; codecs: CodecFile[]; torch: string | null } {
   return JSON.parse(fs.readFileSync(path.join(referenceDir(), 'summary.json'), 'utf8'));
 }
 
@@ -95,7 +114,7 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>, mask?: (i
   return m;
 }
 
-/** Pearson correlation; 1 when both are constant and equal. */
+/** Pearson correlation; NaN when either side is constant (silence, DC), where it is undefined. */
 export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = a.length;
   if (n === 0) return 1;
@@ -107,7 +126,7 @@ export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
     const x = a[i] - ma, y = b[i] - mb;
     sab += x * y; saa += x * x; sbb += y * y;
   }
-  if (saa === 0 && sbb === 0) return maxAbsDiff(a, b) === 0 ? 1 : 0;
+  if (saa === 0 || sbb === 0) return NaN;
   return sab / Math.sqrt(saa * sbb);
 }
 

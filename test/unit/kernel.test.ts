@@ -83,6 +83,26 @@ describe('kernel process', function () {
     assert.deepEqual(summary.inputs[0].shape, ['batch', 40, 'time']);
   });
 
+  it('interrupt ends an awaiting cell and keeps the state', async () => {
+    await kernel.execute('const kept = 7', 'typescript');
+    const waiting = kernel.execute('await new Promise(() => {})', 'typescript');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(await kernel.interrupt(), 'interrupted');
+    const r = await waiting;
+    assert.equal(r.ok, false);
+    assert.equal(!r.ok && r.error.name, 'Interrupted');
+    assert.deepEqual(await kernel.execute('kept', 'typescript'), { ok: true, result: [{ mime: 'text/plain', data: '7' }] });
+  });
+
+  it('interrupt kills a busy loop within a second', async () => {
+    const spinning = kernel.execute('while (true) {}', 'javascript');
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = Date.now();
+    assert.equal(await kernel.interrupt(), 'killed');
+    await assert.rejects(spinning, KernelDiedError);
+    assert.ok(Date.now() - t0 < 1000, `took ${Date.now() - t0} ms`);
+  });
+
   it('a killed kernel fails the running cell with KernelDiedError', async () => {
     const running = kernel.execute('while (true) {}', 'javascript');
     setTimeout(() => kernel.kill(), 200);

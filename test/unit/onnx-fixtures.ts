@@ -52,7 +52,7 @@ export function valueInfo(name: string, elemType: number, shape?: SpecDim[]): Va
   });
 }
 
-export function node(opType: string, inputs: string[], outputs: string[], extra: Partial<NodeProto> = {}): NodeProto {
+export function node(opType: string, inputs: string[], outputs: string[], extra: Omit<Partial<NodeProto>, '$typeName' | '$unknown'> = {}): NodeProto {
   return create(NodeProtoSchema, { opType, input: inputs, output: outputs, ...extra });
 }
 

@@ -7,8 +7,9 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { isOnnxLabError } from '../../src/core/errors';
-import { formatSummaryText, lintModel, readModel, summarizeModel } from '../../src/core/onnx';
-import { testdataModels } from './onnx-fixtures';
+import * as path from 'node:path';
+import { formatSummaryText, lintModel, readModel, summarizeModel, summarizeModelBytes, summarizeModelFile } from '../../src/core/onnx';
+import { DT, modelBytes, node, tempDir, tensor, testdataModels, valueInfo } from './onnx-fixtures';
 
 /** xorshift32: reproducible without a dependency. */
 function rng(seed: number) {
@@ -25,6 +26,16 @@ function rng(seed: number) {
 }
 
 type Rng = ReturnType<typeof rng>;
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
 
 const MUTATIONS: [string, (b: Uint8Array, r: Rng, other: Uint8Array) => Uint8Array][] = [
   [
@@ -50,7 +61,7 @@ const MUTATIONS: [string, (b: Uint8Array, r: Rng, other: Uint8Array) => Uint8Arr
     (b, r) => {
       const at = r.int(b.length + 1);
       const ins = new Uint8Array(1 + r.int(16)).map(() => r.byte());
-      return Uint8Array.from([...b.subarray(0, at), ...ins, ...b.subarray(at)]);
+      return concat(b.subarray(0, at), ins, b.subarray(at));
     },
   ],
   [
@@ -58,7 +69,7 @@ const MUTATIONS: [string, (b: Uint8Array, r: Rng, other: Uint8Array) => Uint8Arr
     (b, r) => {
       const at = r.int(b.length);
       const n = 1 + r.int(Math.min(64, b.length - at));
-      return Uint8Array.from([...b.subarray(0, at), ...b.subarray(at + n)]);
+      return concat(b.subarray(0, at), b.subarray(at + n));
     },
   ],
   [
@@ -66,7 +77,7 @@ const MUTATIONS: [string, (b: Uint8Array, r: Rng, other: Uint8Array) => Uint8Arr
     (b, r, other) => {
       const a = r.int(b.length);
       const o = r.int(other.length);
-      return Uint8Array.from([...b.subarray(0, a), ...other.subarray(o)]);
+      return concat(b.subarray(0, a), other.subarray(o));
     },
   ],
   [
@@ -75,7 +86,7 @@ const MUTATIONS: [string, (b: Uint8Array, r: Rng, other: Uint8Array) => Uint8Arr
       // A huge length or value where a varint was: 0xff... continuation bytes then a terminator.
       const at = r.int(b.length);
       const bomb = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01].slice(r.int(6));
-      return Uint8Array.from([...b.subarray(0, at), ...bomb, ...b.subarray(at + 1 + r.int(3))]);
+      return concat(b.subarray(0, at), Uint8Array.from(bomb), b.subarray(at + 1 + r.int(3)));
     },
   ],
   [
@@ -84,10 +95,24 @@ const MUTATIONS: [string, (b: Uint8Array, r: Rng, other: Uint8Array) => Uint8Arr
       const at = r.int(b.length);
       const n = 1 + r.int(Math.min(256, b.length - at));
       const chunk = b.subarray(at, at + n);
-      return Uint8Array.from([...b.subarray(0, at), ...chunk, ...chunk, ...b.subarray(at + n)]);
+      return concat(b.subarray(0, at), chunk, chunk, b.subarray(at + n));
     },
   ],
 ];
+
+function run(summarize: () => ReturnType<typeof summarizeModel>, i: number, name: string, crashes: string[]): string {
+  try {
+    const s = summarize();
+    JSON.stringify(s);
+    formatSummaryText(s);
+    lintModel(s);
+    return 'summarised';
+  } catch (e) {
+    if (isOnnxLabError(e) && !e.message.includes('\n')) return e.code;
+    if (crashes.length < 5) crashes.push(`#${i} ${name}: ${(e as Error)?.stack ?? e}`);
+    return 'crash';
+  }
+}
 
 describe('onnx reader mutation fuzz', function () {
   this.timeout(120000);
@@ -106,20 +131,10 @@ describe('onnx reader mutation fuzz', function () {
       const [name, mutate] = MUTATIONS[r.int(MUTATIONS.length)];
       const bytes = mutate(src, r, seeds[r.int(seeds.length)]);
       const t = performance.now();
-      let outcome: string;
-      try {
-        const s = summarizeModel(readModel(bytes));
-        JSON.stringify(s);
-        formatSummaryText(s);
-        lintModel(s);
-        outcome = 'summarised';
-      } catch (e) {
-        if (isOnnxLabError(e) && !e.message.includes('\n')) outcome = e.code;
-        else {
-          outcome = 'crash';
-          if (crashes.length < 5) crashes.push(`#${i} ${name}: ${(e as Error)?.stack ?? e}`);
-        }
-      }
+      // Both the full decode and the wire scanner must survive every mutant.
+      const outcome = run(() => summarizeModel(readModel(bytes)), i, name, crashes);
+      const scanned = run(() => summarizeModelBytes(bytes), i, `${name} (scanner)`, crashes);
+      outcomes.set(`scanner ${scanned}`, (outcomes.get(`scanner ${scanned}`) ?? 0) + 1);
       slowest = Math.max(slowest, performance.now() - t);
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
     }
@@ -128,5 +143,33 @@ describe('onnx reader mutation fuzz', function () {
     console.log(`      ${n} mutants (seed ${seed}) in ${secs.toFixed(1)} s, slowest ${slowest.toFixed(1)} ms: ${list}`);
     assert.deepEqual(crashes, []);
     assert.ok(slowest < 1000, `a mutant took ${slowest.toFixed(0)} ms (hang?)`);
+  });
+
+  it('the payload-skipping file reader gives the same outcome as reading the whole file', () => {
+    const n = Math.min(300, Number(process.env.ONNX_FUZZ_N ?? 10000));
+    const r = rng(99);
+    const weights = Array.from({ length: 6 }, (_, i) => tensor(`w${i}`, [128, 130], i % 2 ? { asFloatData: true } : {}));
+    const base = modelBytes({ inputs: [valueInfo('x', DT.FLOAT, ['N', 128])], outputs: [valueInfo('y', DT.FLOAT, ['N', 130])], nodes: [node('MatMul', ['x', 'w0'], ['y'])], initializers: weights });
+    const tmp = tempDir();
+    const file = path.join(tmp.dir, 'm.onnx');
+    const outcome = (fn: () => unknown) => {
+      try {
+        return JSON.stringify(fn());
+      } catch (e) {
+        if (isOnnxLabError(e)) return e.code;
+        throw e;
+      }
+    };
+    try {
+      for (let i = 0; i < n; i++) {
+        const [, mutate] = MUTATIONS[r.int(MUTATIONS.length)];
+        fs.writeFileSync(file, i === 0 ? base : mutate(base, r, base));
+        const sparse = outcome(() => summarizeModelFile(file, { sparseReadMin: 0 }));
+        const whole = outcome(() => summarizeModelFile(file, { sparseReadMin: Infinity }));
+        assert.equal(sparse, whole, `mutant #${i}`);
+      }
+    } finally {
+      tmp.cleanup();
+    }
   });
 });

@@ -181,6 +181,16 @@ describe('onnx lint', () => {
       assert.match(f[1].message, /opset ai\.onnx 27 is newer than onnxruntime 1\.30 supports \(max 26\)/);
       assert.deepEqual(lint({ opsets: [['', 26]], irVersion: 13 }), []);
     });
+    it('runtime.op-unsupported: no CPU kernel (and no ONNX function body) at the model opset', () => {
+      const f = lint({ nodes: [node('Relu', ['a'], ['b']), node('NoSuchOp', ['b'], ['c']), node('Relu', ['c'], ['d'])], opsets: [['', 5]] });
+      assert.deepEqual(rules(f), ['error:runtime.op-unsupported:op:Relu', 'error:runtime.op-unsupported:op:NoSuchOp']);
+      assert.match(f[0].message, /onnxruntime 1\.30 cannot run Relu \(2 nodes\) at ai\.onnx opset 5: its CPU kernels cover opsets 6-12, 13, 14\+/);
+      assert.match(f[1].message, /it has no CPU kernel for this op at all/);
+      // Contrib ops are looked up in their own domain; ops with an ONNX function body are inlined by the runtime.
+      assert.deepEqual(lint({ nodes: [node('Gelu', ['a'], ['b'], { domain: 'com.microsoft' }), node('Relu', ['b'], ['c'])], opsets: [['', 17], ['com.microsoft', 1]] }), []);
+      assert.deepEqual(rules(lint({ nodes: [node('NoSuchContrib', ['a'], ['b'], { domain: 'com.microsoft' })], opsets: [['', 17], ['com.microsoft', 1]] })), ['error:runtime.op-unsupported:op:com.microsoft.NoSuchContrib']);
+    });
+
     it('runtime.custom-domain unless a model function implements the domain', () => {
       const nodes = [node('Fancy', ['a'], ['b'], { domain: 'my.ops' })];
       assert.deepEqual(rules(lint({ nodes, opsets: [['', 17], ['my.ops', 1]] })), ['error:runtime.custom-domain:opset:my.ops']);

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import { TypeProtoSchema, TypeProto_MapSchema, TypeProto_SequenceSchema, ValueInfoProtoSchema } from 'onnx-buf';
-import { formatSummaryText, readModel, summarizeModel, summarizeModelFile, opsetVersion } from '../../src/core/onnx';
+import { formatSummaryText, readModel, readSkippingTensorPayloads, summarizeModel, summarizeModelFile, opsetVersion } from '../../src/core/onnx';
 import { DT, graph, graphAttr, modelBytes, node, tempDir, tensor, valueInfo } from './onnx-fixtures';
 
 describe('onnx summary', () => {
@@ -115,6 +115,28 @@ describe('onnx summary', () => {
     const evil = modelBytes({ ...spec, initializers: [tensor('e', [4], { external: { location: '../../etc/passwd' } }), tensor('f', [4], { external: { location: '/abs/w.bin' } })] });
     const s2 = summarizeModel(readModel(evil), { baseDir: tmp.dir });
     assert.deepEqual(s2.externalData.files.map((f) => f.status), ['invalid-path', 'invalid-path']);
+  });
+
+  it('the wire scanner and the full decode give the same summary', () => {
+    const bytes = fs.readFileSync(file);
+    assert.deepStrictEqual(summarizeModelFile(file), summarizeModel(readModel(bytes), { file, fileSize: bytes.length }));
+  });
+
+  it('large files are summarised without reading initializer payloads', () => {
+    const big = path.join(tmp.dir, 'big.onnx');
+    const weights = Array.from({ length: 8 }, (_, i) => tensor(`w${i}`, [256, 256], i % 2 ? { asFloatData: true } : {}));
+    fs.writeFileSync(big, modelBytes({ ...spec, initializers: [...spec.initializers, ...weights] }));
+    const size = fs.statSync(big).size;
+    const { bytes, bytesRead } = readSkippingTensorPayloads(big, size);
+    assert.equal(bytes.length, size);
+    assert.ok(bytesRead < size / 3, `read ${bytesRead} of ${size} bytes`);
+    const sparse = summarizeModelFile(big, { sparseReadMin: 0 });
+    assert.deepStrictEqual(sparse, summarizeModelFile(big, { sparseReadMin: Infinity }));
+    assert.equal(sparse.parameters.tensors, 4 + 8);
+    // A file whose layout the skipper cannot follow is read whole, so the decoder reports it.
+    const cut = path.join(tmp.dir, 'cut.onnx');
+    fs.writeFileSync(cut, fs.readFileSync(big).subarray(0, size - 1000));
+    assert.throws(() => summarizeModelFile(cut, { sparseReadMin: 0 }), /truncated ONNX file/);
   });
 
   it('is plain JSON (no BigInt) and formats as text', () => {

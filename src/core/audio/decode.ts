@@ -60,7 +60,15 @@ async function decodeFlac(bytes: Uint8Array, file?: string): Promise<AudioData> 
   await d.ready;
   try {
     const r = await d.decodeFile(bytes);
-    return fromDecoded(r, 'flac', 'flac', r.bitDepth ?? 0, file);
+    const a = fromDecoded(r, 'flac', 'flac', r.bitDepth ?? 0, file);
+    // libFLAC's wasm build scales by 1/(2^(b-1) - 1); soundfile and our WAV reader use 1/2^(b-1).
+    // The integer is recoverable exactly up to 24 bits, so re-scale to match them bit for bit.
+    const b = r.bitDepth;
+    if (b >= 4 && b <= 24) {
+      const s = 2 ** (b - 1);
+      for (const c of a.channels) for (let i = 0; i < c.length; i++) c[i] = Math.round(c[i] * (s - 1)) / s;
+    }
+    return a;
   } finally {
     d.free();
   }
@@ -77,12 +85,33 @@ async function decodeVorbis(bytes: Uint8Array, file?: string): Promise<AudioData
   }
 }
 
+/** Channel mode of the first MPEG audio frame (after any ID3v2 tag) is 3: single channel. */
+function mpegIsMono(b: Uint8Array): boolean {
+  let p = 0;
+  if (b.length >= 10 && b[0] === 0x49 && b[1] === 0x44 && b[2] === 0x33) {
+    // ID3v2 size is syncsafe: 4 bytes of 7 bits, plus the 10-byte header (and a 10-byte footer if flagged).
+    p = 10 + ((b[6] & 0x7f) << 21 | (b[7] & 0x7f) << 14 | (b[8] & 0x7f) << 7 | (b[9] & 0x7f)) + (b[5] & 0x10 ? 10 : 0);
+  }
+  for (const end = Math.min(b.length - 4, p + 65536); p < end; p++) {
+    if (b[p] === 0xff && (b[p + 1] & 0xe0) === 0xe0 && (b[p + 1] & 0x06) !== 0 && (b[p + 2] & 0xf0) !== 0xf0) {
+      return (b[p + 3] >> 6) === 3;
+    }
+  }
+  return false;
+}
+
 async function decodeMp3(bytes: Uint8Array, file?: string): Promise<AudioData> {
   const { MPEGDecoder } = await import('mpg123-decoder');
   const d = new MPEGDecoder();
   await d.ready;
   try {
-    return fromDecoded(d.decode(bytes), 'mp3', 'mpeg', 0, file);
+    const a = fromDecoded(d.decode(bytes), 'mp3', 'mpeg', 0, file);
+    // mpg123 hands back two identical channels for a mono stream; keep the one the file has.
+    if (a.channels.length === 2 && mpegIsMono(bytes)) {
+      a.channels = [a.channels[0]];
+      a.format.channels = 1;
+    }
+    return a;
   } finally {
     d.free();
   }
@@ -100,7 +129,10 @@ export async function decodeAudio(bytes: Uint8Array, file?: string): Promise<Aud
       case 'mp3': return await decodeMp3(bytes, file);
       case 'ogg-opus': throw new OnnxLabError('audio.unsupported', 'Ogg Opus is not supported (supported: WAV, FLAC, Ogg Vorbis, MP3)', file);
       case 'ogg': throw new OnnxLabError('audio.unsupported', 'an Ogg stream with a codec other than Vorbis', file);
-      default: throw new OnnxLabError('audio.unknown-format', 'not a WAV, FLAC, Ogg Vorbis or MP3 file (unrecognised first bytes)', file);
+      default:
+        // Named .wav: let the WAV reader say what the first bytes are instead.
+        if (file && /\.wave?$/i.test(file)) return decodeWav(bytes, file);
+        throw new OnnxLabError('audio.unknown-format', 'not a WAV, FLAC, Ogg Vorbis or MP3 file (unrecognised first bytes)', file);
     }
   } catch (e) {
     if (e instanceof OnnxLabError) throw e;
@@ -126,6 +158,7 @@ export async function readAudioFile(path: string): Promise<AudioData> {
     fs.closeSync(fd);
   }
   if (head.length === 0) throw new OnnxLabError('audio.empty', 'the file is empty (0 bytes)', path);
-  if (sniffContainer(head) === 'wav') return readWavFile(path);
+  const kind = sniffContainer(head);
+  if (kind === 'wav' || (kind === 'unknown' && /\.wave?$/i.test(path))) return readWavFile(path);
   return decodeAudio(new Uint8Array(fs.readFileSync(path)), path);
 }

@@ -6,7 +6,7 @@ import { OnnxLabError } from '../errors';
 import { RealFft } from './fft';
 import { applyMel, melFilterbank, type MelFilterbank, type MelNorm, type MelScale } from './mel';
 import { downmix, resample, type ResampleQuality } from './resample';
-import { forEachFrame, preemphasis, stftFrameCount, type PadMode, type WindowName } from './stft';
+import { forEachFrame, stftFrameCount, type PadMode, type WindowName } from './stft';
 import type { AudioData } from './types';
 
 export type LogKind =
@@ -90,7 +90,7 @@ export const PRESETS: Record<string, FeaturePreset> = {
   kws40: {
     ...COMMON,
     name: 'kws40',
-    description: 'Keyword-spotting front end chosen for the [1, 40, 18] backbone window: 16 kHz, 30 ms Hann in a 512 FFT, 10 ms hop, 40 mels 20-7600 Hz, ln(x + 1e-6), uncentred; 18 frames = 200 ms (3200 samples)',
+    description: 'Keyword-spotting front end chosen for the [1, 40, 18] backbone window: 16 kHz, 30 ms Hann in a 512 FFT, 10 ms hop, 40 mels 20-7600 Hz, ln(x + 1e-6), uncentred (librosa center=False framing on n_fft); 18 frames = 512 + 17*160 = 3232 samples (202 ms)',
     sampleRate: 16000,
     nFft: 512, hop: 160, winLength: 480, window: 'hann', center: false, padMode: 'constant',
     power: 2,
@@ -139,23 +139,21 @@ function filterbankFor(p: FeaturePreset): MelFilterbank {
 
 /** Mel spectrogram (power or magnitude, no log) as float64 [nMels, frames]. */
 export function melSpectrogram(x: ArrayLike<number>, p: FeaturePreset): { data: Float64Array; frames: number } {
-  const sig = p.preemphasis ? preemphasis(x, p.preemphasis) : x;
-  const stftOpts = { nFft: p.nFft, hop: p.hop, winLength: p.winLength, window: p.window, center: p.center, padMode: p.padMode };
+  const sig = x;
+  const stftOpts = { nFft: p.nFft, hop: p.hop, winLength: p.winLength, window: p.window, center: p.center, padMode: p.padMode, preemphasis: p.preemphasis };
   const all = stftFrameCount(sig.length, stftOpts);
   const frames = Math.max(0, all - p.dropLastFrames);
   const fft = new RealFft(p.nFft);
   const fb = filterbankFor(p);
-  const nm = p.nMels;
+  const nm = p.nMels, bins = fft.bins, magnitude = p.power === 1;
   const out = new Float64Array(nm * frames);
-  const re = new Float64Array(fft.bins), im = new Float64Array(fft.bins), spec = new Float64Array(fft.bins);
+  const re = new Float64Array(bins), im = new Float64Array(bins), spec = new Float64Array(bins);
   const mel = new Float64Array(nm);
   forEachFrame(sig, stftOpts, (t, frame) => {
     if (t >= frames) return;
     fft.forward(frame, re, im);
-    for (let k = 0; k < spec.length; k++) {
-      const pw = re[k] * re[k] + im[k] * im[k];
-      spec[k] = p.power === 2 ? pw : Math.sqrt(pw);
-    }
+    for (let k = 0; k < bins; k++) spec[k] = re[k] * re[k] + im[k] * im[k];
+    if (magnitude) for (let k = 0; k < bins; k++) spec[k] = Math.sqrt(spec[k]);
     applyMel(fb, spec, mel);
     for (let m = 0; m < nm; m++) out[m * frames + t] = mel[m];
   });

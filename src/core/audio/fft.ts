@@ -1,8 +1,8 @@
 /**
- * Real FFT in float64. Power-of-two sizes: an N/2-point complex radix-2 FFT with precomputed
- * twiddles and bit-reversal table, then the standard split into the N/2+1 real-input bins.
- * Other sizes (e.g. Whisper's 400): Bluestein's chirp-z through a power-of-two FFT, so any n_fft
- * costs O(N log N).
+ * Real FFT in float64. Power-of-two sizes: the N real samples are packed as N/2 complex ones,
+ * transformed by a radix-2² FFT (two radix-2 stages per pass, precomputed per-stage twiddles and
+ * bit-reversal table), then split into the N/2+1 real-input bins. Other sizes (e.g. Whisper's 400):
+ * Bluestein's chirp-z through a power-of-two FFT, so any n_fft costs O(N log N).
  */
 
 export function isPowerOfTwo(n: number): boolean {
@@ -13,8 +13,9 @@ export function isPowerOfTwo(n: number): boolean {
 export class ComplexFft {
   readonly size: number;
   private readonly rev: Uint32Array;
-  private readonly cos: Float64Array;
-  private readonly sin: Float64Array;
+  // Twiddles of the stage with butterflies `half` apart live at [half, 2·half): contiguous per stage.
+  private readonly twr: Float64Array;
+  private readonly twi: Float64Array;
 
   constructor(size: number) {
     if (!isPowerOfTwo(size)) throw new RangeError(`ComplexFft size must be a power of two, got ${size}`);
@@ -26,11 +27,14 @@ export class ComplexFft {
       for (let b = 0, v = i; b < bits; b++, v >>= 1) r = (r << 1) | (v & 1);
       this.rev[i] = r;
     }
-    this.cos = new Float64Array(size / 2);
-    this.sin = new Float64Array(size / 2);
-    for (let k = 0; k < size / 2; k++) {
-      this.cos[k] = Math.cos((2 * Math.PI * k) / size);
-      this.sin[k] = -Math.sin((2 * Math.PI * k) / size);
+    this.twr = new Float64Array(Math.max(2, size));
+    this.twi = new Float64Array(Math.max(2, size));
+    for (let half = 1; half < size; half <<= 1) {
+      for (let k = 0; k < half; k++) {
+        const a = (Math.PI * k) / half; // W_{2·half}^k
+        this.twr[half + k] = Math.cos(a);
+        this.twi[half + k] = -Math.sin(a);
+      }
     }
   }
 
@@ -45,37 +49,60 @@ export class ComplexFft {
         t = im[i]; im[i] = im[j]; im[j] = t;
       }
     }
-    const cs = this.cos;
-    const sn = this.sin;
+    this.butterflies(re, im, inverse);
+  }
+
+  /** Bit-reversal permutation table (callers that fill the input permuted skip the swap pass). */
+  get bitReversal(): Uint32Array { return this.rev; }
+
+  /** The butterfly stages alone: (re, im) must already be in bit-reversed order. */
+  butterflies(re: Float64Array, im: Float64Array, inverse = false): void {
+    const n = this.size;
+    if (n < 2) return;
+    const twr = this.twr, twi = this.twi;
     const sign = inverse ? -1 : 1;
-    // First two stages without multiplications: they dominate the loop count for small sizes.
-    if (n >= 2) {
-      for (let i = 0; i < n; i += 2) {
-        const ar = re[i], ai = im[i], br = re[i + 1], bi = im[i + 1];
-        re[i] = ar + br; im[i] = ai + bi; re[i + 1] = ar - br; im[i + 1] = ai - bi;
+    let half: number;
+    if ((Math.log2(n) & 1) === 0) {
+      // First two stages fused; their twiddles are 1 and ∓i, so no multiplications.
+      for (let a = 0; a < n; a += 4) {
+        const x0r = re[a], x0i = im[a], x1r = re[a + 1], x1i = im[a + 1];
+        const x2r = re[a + 2], x2i = im[a + 2], x3r = re[a + 3], x3i = im[a + 3];
+        const y0r = x0r + x1r, y0i = x0i + x1i, y1r = x0r - x1r, y1i = x0i - x1i;
+        const y2r = x2r + x3r, y2i = x2i + x3i, y3r = x2r - x3r, y3i = x2i - x3i;
+        const vr = sign * y3i, vi = -sign * y3r;
+        re[a] = y0r + y2r; im[a] = y0i + y2i; re[a + 2] = y0r - y2r; im[a + 2] = y0i - y2i;
+        re[a + 1] = y1r + vr; im[a + 1] = y1i + vi; re[a + 3] = y1r - vr; im[a + 3] = y1i - vi;
       }
-    }
-    if (n >= 4) {
-      for (let i = 0; i < n; i += 4) {
-        const ar = re[i], ai = im[i], br = re[i + 2], bi = im[i + 2];
-        re[i] = ar + br; im[i] = ai + bi; re[i + 2] = ar - br; im[i + 2] = ai - bi;
-        // Twiddle -i (forward) / +i (inverse) for the second pair.
-        const cr = re[i + 1], ci = im[i + 1], dr = re[i + 3], di = im[i + 3];
-        const tr = sign * di, ti = -sign * dr;
-        re[i + 1] = cr + tr; im[i + 1] = ci + ti; re[i + 3] = cr - tr; im[i + 3] = ci - ti;
+      half = 4;
+    } else {
+      for (let a = 0; a < n; a += 2) {
+        const ar = re[a], ai = im[a], br = re[a + 1], bi = im[a + 1];
+        re[a] = ar + br; im[a] = ai + bi; re[a + 1] = ar - br; im[a + 1] = ai - bi;
       }
+      half = 2;
     }
-    for (let len = 8; len <= n; len <<= 1) {
-      const half = len >> 1;
-      const step = n / len;
-      for (let i = 0; i < n; i += len) {
-        for (let k = 0, t = 0; k < half; k++, t += step) {
-          const wr = cs[t], wi = sign * sn[t];
-          const a = i + k, b = a + half;
-          const xr = re[b] * wr - im[b] * wi;
-          const xi = re[b] * wi + im[b] * wr;
-          re[b] = re[a] - xr; im[b] = im[a] - xi;
-          re[a] += xr; im[a] += xi;
+    // Two radix-2 stages fused (radix-2²): each group of four points is loaded and stored once, and
+    // the second stage's twiddle is folded into the inputs (w1 = W_2h^k on x1; w2 = W_4h^k on x2;
+    // w1·w2 = W_4h^3k on x3), three complex multiplications per four points instead of four.
+    for (; half < n; half <<= 2) {
+      const h = half, len = h << 2;
+      for (let k = 0; k < h; k++) {
+        const w1r = twr[h + k], w1i = sign * twi[h + k];
+        const w2r = twr[2 * h + k], w2i = sign * twi[2 * h + k];
+        const w3r = w1r * w2r - w1i * w2i, w3i = w1r * w2i + w1i * w2r;
+        for (let a0 = k; a0 < n; a0 += len) {
+          const a1 = a0 + h, a2 = a1 + h, a3 = a2 + h;
+          const x1r = re[a1], x1i = im[a1], x2r = re[a2], x2i = im[a2], x3r = re[a3], x3i = im[a3];
+          const rr = x1r * w1r - x1i * w1i, ri = x1r * w1i + x1i * w1r;
+          const pr = x2r * w2r - x2i * w2i, pi = x2r * w2i + x2i * w2r;
+          const qr = x3r * w3r - x3i * w3i, qi = x3r * w3i + x3i * w3r;
+          const x0r = re[a0], x0i = im[a0];
+          const y0r = x0r + rr, y0i = x0i + ri, y1r = x0r - rr, y1i = x0i - ri;
+          const sr = pr + qr, si = pi + qi, dr = pr - qr, di = pi - qi;
+          // (p − q) times −i (forward) or +i (inverse).
+          const vr = sign * di, vi = -sign * dr;
+          re[a0] = y0r + sr; im[a0] = y0i + si; re[a2] = y0r - sr; im[a2] = y0i - si;
+          re[a1] = y1r + vr; im[a1] = y1i + vi; re[a3] = y1r - vr; im[a3] = y1i - vi;
         }
       }
     }
@@ -123,21 +150,30 @@ export class RealFft {
     }
     const h = this.size >> 1;
     const zr = this.zr, zi = this.zi;
+    const rev = this.half!.bitReversal;
+    // Packed straight into bit-reversed order, which saves the FFT's swap pass.
     for (let i = 0; i < h; i++) {
-      zr[i] = input[2 * i];
-      zi[i] = input[2 * i + 1];
+      const j = rev[i];
+      zr[j] = input[2 * i];
+      zi[j] = input[2 * i + 1];
     }
-    this.half!.transform(zr, zi);
+    this.half!.butterflies(zr, zi);
     const wr = this.wr!, wi = this.wi!;
-    // X[k] = E[k] + W^k O[k] with E = (Z[k] + conj Z[h-k]) / 2, O = (Z[k] - conj Z[h-k]) / 2i.
-    for (let k = 0; k <= h; k++) {
-      const a = k === h ? 0 : k;
-      const b = k === 0 ? 0 : h - k;
-      const ar = zr[a], ai = zi[a], br = zr[b], bi = -zi[b];
+    // X[k] = E + W^k·O with E = (Z[k] + conj Z[h−k]) / 2, O = (Z[k] − conj Z[h−k]) / 2i; the mirror
+    // bin comes from the same numbers: X[h−k] = conj(E − W^k·O). One pass over k ≤ h/2.
+    outRe[0] = zr[0] + zi[0];
+    outIm[0] = 0;
+    outRe[h] = zr[0] - zi[0];
+    outIm[h] = 0;
+    for (let k = 1, m = h - 1; k <= m; k++, m--) {
+      const ar = zr[k], ai = zi[k], br = zr[m], bi = -zi[m];
       const er = 0.5 * (ar + br), ei = 0.5 * (ai + bi);
       const or = 0.5 * (ai - bi), oi = -0.5 * (ar - br);
-      outRe[k] = er + wr[k] * or - wi[k] * oi;
-      outIm[k] = ei + wr[k] * oi + wi[k] * or;
+      const tr = wr[k] * or - wi[k] * oi, ti = wr[k] * oi + wi[k] * or;
+      outRe[k] = er + tr;
+      outIm[k] = ei + ti;
+      outRe[m] = er - tr;
+      outIm[m] = ti - ei;
     }
   }
 

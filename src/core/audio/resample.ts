@@ -129,7 +129,16 @@ export function resample(
     const k0 = a + first[phi];
     let acc = 0;
     if (k0 >= 0 && k0 + cnt <= n) {
-      for (let j = 0; j < cnt; j++) acc += taps[base + j] * x[k0 + j];
+      // Four partial sums: a single accumulator chains every add on the previous one.
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, j = 0;
+      for (; j + 3 < cnt; j += 4) {
+        a0 += taps[base + j] * x[k0 + j];
+        a1 += taps[base + j + 1] * x[k0 + j + 1];
+        a2 += taps[base + j + 2] * x[k0 + j + 2];
+        a3 += taps[base + j + 3] * x[k0 + j + 3];
+      }
+      for (; j < cnt; j++) a0 += taps[base + j] * x[k0 + j];
+      acc = (a0 + a1) + (a2 + a3);
     } else {
       const jLo = Math.max(0, -k0), jHi = Math.min(cnt, n - k0);
       for (let j = jLo; j < jHi; j++) acc += taps[base + j] * x[k0 + j];

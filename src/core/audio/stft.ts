@@ -37,6 +37,11 @@ export interface StftOptions {
   center: boolean;
   /** Padding when centred: zeros (torch/librosa 'constant') or mirror without repeating the edge ('reflect'). */
   padMode: PadMode;
+  /**
+   * Pre-emphasis y[n] = x[n] − c·x[n−1], y[0] = x[0], applied to the signal before padding and framing
+   * (computed per frame, so no pre-emphasised copy of a long signal is held). 0 or absent: none.
+   */
+  preemphasis?: number;
 }
 
 /** Number of frames of an STFT of `length` samples. */
@@ -68,16 +73,19 @@ export function forEachFrame(x: ArrayLike<number>, o: StftOptions, visit: (t: nu
   const frames = stftFrameCount(n, o);
   const frame = new Float64Array(nFft);
   const reflect = o.center && o.padMode === 'reflect';
+  const c = o.preemphasis ?? 0;
+  const sample = (i: number) => (c && i > 0 ? x[i] - c * x[i - 1] : x[i]);
   for (let t = 0; t < frames; t++) {
     const start = t * hop - pad + off;
-    if (start >= 0 && start + winLength <= n) {
-      for (let j = 0; j < winLength; j++) frame[off + j] = x[start + j] * win[j];
+    if (start >= 1 && start + winLength <= n) {
+      if (c) for (let j = 0; j < winLength; j++) frame[off + j] = (x[start + j] - c * x[start + j - 1]) * win[j];
+      else for (let j = 0; j < winLength; j++) frame[off + j] = x[start + j] * win[j];
     } else {
       for (let j = 0; j < winLength; j++) {
         const i = start + j;
         let v: number;
-        if (i >= 0 && i < n) v = x[i];
-        else v = reflect && n > 0 ? x[reflectIndex(i, n)] : 0;
+        if (i >= 0 && i < n) v = sample(i);
+        else v = reflect && n > 0 ? sample(reflectIndex(i, n)) : 0;
         frame[off + j] = v * win[j];
       }
     }

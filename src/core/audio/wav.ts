@@ -137,7 +137,7 @@ export function parseWavLayout(src: ByteSource, file?: string): WavLayout {
     }
     if (id === 'data' && dataDeclared > src.size) break; // nothing can follow a data chunk that runs to the end
     // Chunks are padded to an even length; the pad byte is not counted in `size`.
-    pos = body + (id === 'data' ? dataDeclared : size) + (size & 1);
+    pos = id === 'data' ? body + dataDeclared + (dataDeclared % 2) : body + size + (size & 1);
     if (!Number.isFinite(pos)) break;
   }
   if (!fmt) {
@@ -163,6 +163,9 @@ export function parseWavLayout(src: ByteSource, file?: string): WavLayout {
       if (fmt[26 + i] !== GUID_TAIL[i]) throw new OnnxLabError('wav.unsupported', 'WAVE_FORMAT_EXTENSIBLE with an unknown sub-format GUID', file);
     }
   }
+  if (tag !== WAVE_FORMAT_PCM && tag !== WAVE_FORMAT_IEEE_FLOAT && tag !== WAVE_FORMAT_MULAW && tag !== WAVE_FORMAT_ALAW) {
+    throw new OnnxLabError('wav.unsupported', `unsupported WAV codec: ${codecName(tag)} (supported: PCM 8/16/24/32-bit, float 32/64, mu-law, A-law)`, file);
+  }
   if (channels === 0) throw new OnnxLabError('wav.bad-format', 'the header says 0 channels', file);
   if (sampleRate === 0) throw new OnnxLabError('wav.bad-format', 'the header says a sample rate of 0 Hz', file);
   if (containerBits === 0) throw new OnnxLabError('wav.bad-format', 'the header says 0 bits per sample', file);
@@ -187,7 +190,8 @@ export function parseWavLayout(src: ByteSource, file?: string): WavLayout {
     encoding = tag === WAVE_FORMAT_MULAW ? 'mulaw' : 'alaw';
     validBits = 8;
   } else {
-    throw new OnnxLabError('wav.unsupported', `unsupported WAV codec: ${codecName(tag)} (supported: PCM 8/16/24/32-bit, float 32/64, mu-law, A-law)`, file);
+    // Unreachable: unsupported tags were refused above; kept so `encoding` is always assigned.
+    throw new OnnxLabError('wav.unsupported', `unsupported WAV codec: ${codecName(tag)}`, file);
   }
   const blockAlign = containerBytes * channels;
   const available = src.size - dataOffset;
@@ -225,7 +229,7 @@ function g711Tables(): [Float32Array, Float32Array] {
       const u = ~b & 0xff;
       const exp = (u >> 4) & 7;
       const mag = (((u & 0x0f) << 3) + 0x84 << exp) - 0x84;
-      MULAW[b] = (u & 0x80 ? -mag : mag) / 32768;
+      MULAW[b] = (u & 0x80 ? -mag : mag) / 32768 + 0; // + 0 turns -0 into 0
       const a = b ^ 0x55;
       const aexp = (a >> 4) & 7;
       const amag = aexp === 0 ? ((a & 0x0f) << 4) + 8 : (((a & 0x0f) << 4) + 0x108) << (aexp - 1);

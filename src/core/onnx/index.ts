@@ -1,8 +1,11 @@
 /** ONNX inspection core: read, summarise and lint ONNX models (no vscode, no onnxruntime). */
-export { readModel, readModelFile, readFileChecked, type ReadModelOptions } from './reader';
+export { readModel, readModelFile, readFileChecked, statModelFile, type ReadModelOptions } from './reader';
+export { readSkippingTensorPayloads } from './sparse';
 export {
   summarizeModel,
   summarizeModelFile,
+  summarizeModelBytes,
+  summarizeFacts,
   summarizeValue,
   typeString,
   opsetVersion,
@@ -15,6 +18,8 @@ export {
   type ModelSummary,
   type SummarizeOptions,
 } from './summary';
+export { modelFacts, type ModelFacts, type GraphFacts, type NodeFacts, type TensorFacts } from './facts';
+export { scanModel } from './scan';
 export { dtypeName, dtypeBits, dtypeCode } from './dtypes';
 export {
   lintModel,

@@ -107,7 +107,7 @@ function varint(bytes: Uint8Array, pos: number): [number, number] | undefined {
  * Walk ModelProto's top-level fields without decoding them, to tell apart a file that is not
  * protobuf, a truncated one, and protobuf that is not a model, before the decoder's generic errors.
  */
-function checkTopLevel(bytes: Uint8Array, file?: string): void {
+export function checkTopLevel(bytes: Uint8Array, file?: string): void {
   let pos = 0;
   let fields = 0;
   let sawGraph = false;
@@ -182,17 +182,22 @@ export function readModel(bytes: Uint8Array, opts: ReadModelOptions = {}): Model
 }
 
 /** Cheap sanity checks that reject random bytes which happen to decode as a ModelProto. */
-function validateModel(model: ModelProto, file?: string): void {
-  const ir = model.irVersion;
-  if (ir <= 0n || ir > 1000n) {
-    throw new OnnxLabError('onnx.not-model', `not an ONNX model: ir_version ${ir} is not a valid ONNX IR version`, file);
+export function validateHeader(irVersion: number | bigint, opsets: { domain: string; version: number | bigint }[], hasGraph: boolean, file?: string): void {
+  const ir = Number(irVersion);
+  if (!(ir > 0 && ir <= 1000)) {
+    throw new OnnxLabError('onnx.not-model', `not an ONNX model: ir_version ${irVersion} is not a valid ONNX IR version`, file);
   }
-  for (const op of model.opsetImport) {
-    if (op.version < 0n || op.version > 100000n) {
+  for (const op of opsets) {
+    const v = Number(op.version);
+    if (!(v >= 0 && v <= 100000)) {
       throw new OnnxLabError('onnx.not-model', `not an ONNX model: opset import ${op.domain || 'ai.onnx'} version ${op.version} is not valid`, file);
     }
   }
-  if (!model.graph) throw new OnnxLabError('onnx.no-graph', 'not an ONNX model: no graph', file);
+  if (!hasGraph) throw new OnnxLabError('onnx.no-graph', 'not an ONNX model: no graph', file);
+}
+
+function validateModel(model: ModelProto, file?: string): void {
+  validateHeader(model.irVersion, model.opsetImport, model.graph !== undefined, file);
 }
 
 /** Read and decode a model file. Missing files, directories and empty files get their own errors. */
@@ -201,8 +206,8 @@ export function readModelFile(path: string, opts: Omit<ReadModelOptions, 'file'>
   return { model: readModel(bytes, { ...opts, file: path }), bytes };
 }
 
-/** fs.readFileSync with OnnxLabErrors for the usual mistakes. */
-export function readFileChecked(path: string): Uint8Array {
+/** fs.statSync with OnnxLabErrors for the usual mistakes; returns the size of a readable model file. */
+export function statModelFile(path: string): number {
   let st: fs.Stats;
   try {
     st = fs.statSync(path);
@@ -218,10 +223,22 @@ export function readFileChecked(path: string): Uint8Array {
   if (st.size > 0x7fffffff) {
     throw new OnnxLabError('onnx.too-large', `the file is ${st.size} bytes; protobuf ModelProto files are limited to 2 GB (large weights belong in external data)`, path);
   }
+  return st.size;
+}
+
+/** Wrap I/O errors of `read` as OnnxLabErrors. */
+export function ioChecked<T>(path: string, read: () => T): T {
   try {
-    return fs.readFileSync(path);
+    return read();
   } catch (e) {
+    if (isOnnxLabError(e)) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new OnnxLabError('onnx.io', `cannot read the file (${code ?? String(e)})`, path, { cause: e });
   }
+}
+
+/** fs.readFileSync with OnnxLabErrors for the usual mistakes. */
+export function readFileChecked(path: string): Uint8Array {
+  statModelFile(path);
+  return ioChecked(path, () => fs.readFileSync(path));
 }

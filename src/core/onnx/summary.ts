@@ -4,9 +4,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AttributeProto, GraphProto, ModelProto, TensorProto, TypeProto, ValueInfoProto } from 'onnx-buf';
+import type { ModelProto } from 'onnx-buf';
 import { dtypeBits, dtypeName } from './dtypes';
-import { readModelFile, type ReadModelOptions } from './reader';
+import { modelFacts, nameKey, type GraphFacts, type ModelFacts, type TensorFacts } from './facts';
+import { ioChecked, statModelFile } from './reader';
+import { readSkippingTensorPayloads } from './sparse';
+import { scanModel } from './scan';
+
+export { summarizeValue, typeString } from './value';
 
 /** A dimension: a fixed size, a symbolic name (dynamic), or null when unknown (dynamic, unnamed). */
 export type Dim = number | string | null;
@@ -109,64 +114,14 @@ export interface SummarizeOptions {
 
 const DEFAULT_DOMAINS = new Set(['', 'ai.onnx']);
 
-/** int64 → number (exact up to 2^53; beyond that the nearest double, which only garbage files reach). */
-function num(v: bigint | number | undefined): number {
-  return v === undefined ? 0 : Number(v);
-}
-
-export function typeString(t: TypeProto | undefined): string {
-  if (!t) return 'unknown';
-  switch (t.value.case) {
-    case 'tensorType':
-      return `tensor(${t.value.value.elemType ? dtypeName(t.value.value.elemType) : 'unknown'})`;
-    case 'sparseTensorType':
-      return `sparse_tensor(${t.value.value.elemType ? dtypeName(t.value.value.elemType) : 'unknown'})`;
-    case 'sequenceType':
-      return `sequence(${typeString(t.value.value.elemType)})`;
-    case 'optionalType':
-      return `optional(${typeString(t.value.value.elemType)})`;
-    case 'mapType':
-      return `map(${dtypeName(t.value.value.keyType)},${typeString(t.value.value.valueType)})`;
-    default:
-      return 'unknown';
-  }
-}
-
-export function summarizeValue(v: ValueInfoProto): ValueSummary {
-  const t = v.type;
-  let elemType: string | null = null;
-  let shape: Dim[] | null = null;
-  if (t && (t.value.case === 'tensorType' || t.value.case === 'sparseTensorType')) {
-    const tt = t.value.value;
-    elemType = tt.elemType ? dtypeName(tt.elemType) : null;
-    if (tt.shape) {
-      shape = tt.shape.dim.map((d): Dim => {
-        if (d.value.case === 'dimValue') return num(d.value.value);
-        if (d.value.case === 'dimParam') return d.value.value;
-        return null;
-      });
-    }
-  }
-  const out: ValueSummary = { name: v.name, type: typeString(t), elemType, shape };
-  if (v.docString) out.docString = v.docString;
-  return out;
-}
-
 function opKey(domain: string, opType: string): string {
   return DEFAULT_DOMAINS.has(domain) ? opType : `${domain}.${opType}`;
 }
 
-function elementCount(dims: bigint[]): number {
+function elementCount(dims: number[]): number {
   let n = 1;
   for (const d of dims) n *= Number(d);
   return Number.isFinite(n) && n >= 0 ? n : 0;
-}
-
-function subgraphsOf(attr: AttributeProto): GraphProto[] {
-  const out: GraphProto[] = [];
-  if (attr.g) out.push(attr.g);
-  for (const g of attr.graphs ?? []) out.push(g);
-  return out;
 }
 
 /** Is `location` a plain relative path that stays inside the model's folder? */
@@ -176,39 +131,48 @@ function safeRelative(location: string): boolean {
   return norm !== '..' && !norm.startsWith('..' + path.sep) && !norm.startsWith('../');
 }
 
-function externalEntry(t: TensorProto): { location: string; offset: number; length: number | undefined } {
-  let location = '';
-  let offset = 0;
-  let length: number | undefined;
-  for (const kv of t.externalData) {
-    if (kv.key === 'location') location = kv.value;
-    else if (kv.key === 'offset') offset = Number.parseInt(kv.value, 10) || 0;
-    else if (kv.key === 'length') {
-      const n = Number.parseInt(kv.value, 10);
-      if (Number.isFinite(n)) length = n;
-    }
-  }
-  return { location, offset, length };
+/** Summarise a decoded model (from readModel). */
+export function summarizeModel(model: ModelProto, opts: SummarizeOptions = {}): ModelSummary {
+  return summarizeFacts(modelFacts(model), opts);
 }
 
-export function summarizeModel(model: ModelProto, opts: SummarizeOptions = {}): ModelSummary {
-  const graph = model.graph;
+/** Summarise model bytes with the wire scanner: nothing but the summary's fields is decoded. */
+export function summarizeModelBytes(bytes: Uint8Array, opts: SummarizeOptions = {}): ModelSummary {
+  return summarizeFacts(scanModel(bytes, opts.file), { fileSize: bytes.length, ...opts });
+}
+
+function sortedHas(a: Float64Array, k: number): boolean {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] === k) return true;
+    if (a[mid] < k) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+export function summarizeFacts(facts: ModelFacts, opts: SummarizeOptions = {}): ModelSummary {
+  const graph = facts.graph;
   const baseDir = opts.baseDir ?? (opts.file ? path.dirname(opts.file) : undefined);
 
   const metadata: Record<string, string> = {};
-  for (const kv of model.metadataProps) metadata[kv.key] = kv.value;
+  for (const [k, v] of facts.metadata) metadata[k] = v;
 
-  const initNames = new Set<string>();
-  for (const t of graph?.initializer ?? []) initNames.add(t.name);
-  for (const s of graph?.sparseInitializer ?? []) if (s.values?.name) initNames.add(s.values.name);
-
+  const inits = graph?.initializers ?? [];
+  const sparse = graph?.sparseInitializers ?? [];
+  const initKeys = new Float64Array(inits.length + sparse.length);
+  for (let i = 0; i < inits.length; i++) initKeys[i] = inits[i].nameKey;
+  for (let i = 0; i < sparse.length; i++) initKeys[inits.length + i] = sparse[i].nameKey;
+  initKeys.sort();
   const inputs: ValueSummary[] = [];
   const overridableInputs: string[] = [];
-  for (const v of graph?.input ?? []) {
-    if (initNames.has(v.name)) overridableInputs.push(v.name);
-    else inputs.push(summarizeValue(v));
+  for (const v of graph?.inputs ?? []) {
+    if (sortedHas(initKeys, nameKey(v.name))) overridableInputs.push(v.name);
+    else inputs.push(v);
   }
-  const outputs = (graph?.output ?? []).map(summarizeValue);
+  const outputs = graph?.outputs ?? [];
 
   // Walk the main graph and every subgraph with an explicit stack (no recursion on untrusted depth).
   const hist = new Map<string, number>();
@@ -220,18 +184,18 @@ export function summarizeModel(model: ModelProto, opts: SummarizeOptions = {}): 
   let maxDepth = 0;
   const subByOp: Record<string, number> = {};
 
-  const addTensor = (t: TensorProto, countDims?: bigint[]) => {
+  const addTensor = (t: TensorFacts) => {
     const dtype = dtypeName(t.dataType);
-    const count = elementCount(countDims ?? t.dims);
+    const count = elementCount(t.dims);
     const bytes = Math.ceil((count * dtypeBits(t.dataType)) / 8);
     let e = byDtype.get(dtype);
     if (!e) byDtype.set(dtype, (e = { dtype, tensors: 0, count: 0, bytes: 0 }));
     e.tensors++;
     e.count += count;
     e.bytes += bytes;
-    if (t.dataLocation === 1 /* EXTERNAL */) {
+    if (t.external) {
       extTensors++;
-      const { location, offset, length } = externalEntry(t);
+      const { location, offset, length } = t.external;
       let f = extFiles.get(location);
       if (!f) extFiles.set(location, (f = { location, tensors: 0, bytesReferenced: 0, requiredSize: 0, status: 'unchecked' }));
       const len = length ?? bytes;
@@ -241,22 +205,20 @@ export function summarizeModel(model: ModelProto, opts: SummarizeOptions = {}): 
     }
   };
 
-  const stack: { g: GraphProto; depth: number }[] = graph ? [{ g: graph, depth: 0 }] : [];
+  const stack: { g: GraphFacts; depth: number }[] = graph ? [{ g: graph, depth: 0 }] : [];
   while (stack.length) {
     const { g, depth } = stack.pop()!;
     if (depth > maxDepth) maxDepth = depth;
-    for (const t of g.initializer) addTensor(t);
-    for (const s of g.sparseInitializer) if (s.values) addTensor(s.values);
-    for (const n of g.node) {
+    for (const t of g.initializers) addTensor(t);
+    for (const t of g.sparseInitializers) addTensor(t);
+    for (const n of g.nodes) {
       totalNodes++;
       const key = opKey(n.domain, n.opType);
       hist.set(key, (hist.get(key) ?? 0) + 1);
-      for (const a of n.attribute) {
-        for (const sg of subgraphsOf(a)) {
-          subgraphCount++;
-          subByOp[key] = (subByOp[key] ?? 0) + 1;
-          stack.push({ g: sg, depth: depth + 1 });
-        }
+      for (const sg of n.subgraphs) {
+        subgraphCount++;
+        subByOp[key] = (subByOp[key] ?? 0) + 1;
+        stack.push({ g: sg, depth: depth + 1 });
       }
     }
   }
@@ -278,47 +240,47 @@ export function summarizeModel(model: ModelProto, opts: SummarizeOptions = {}): 
   }
 
   // value_info coverage of the main graph's intermediate tensors.
-  const outNames = new Set((graph?.output ?? []).map((o) => o.name));
-  const annotatedNames = new Set<string>();
-  for (const v of graph?.valueInfo ?? []) if (v.type) annotatedNames.add(v.name);
+  // Keys are 53-bit doubles: sorted typed arrays beat Sets of boxed numbers here.
+  const outKeys = new Set(outputs.map((o) => nameKey(o.name)));
+  const produced = new Float64Array(graph?.nodeOutputKeys ?? []).sort();
+  const typed = new Float64Array(graph?.typedValueInfoKeys ?? []).sort();
   let intermediates = 0;
   let annotated = 0;
-  const seen = new Set<string>();
-  for (const n of graph?.node ?? []) {
-    for (const o of n.output) {
-      if (!o || outNames.has(o) || seen.has(o)) continue;
-      seen.add(o);
-      intermediates++;
-      if (annotatedNames.has(o)) annotated++;
-    }
+  let t = 0;
+  for (let i = 0; i < produced.length; i++) {
+    const k = produced[i];
+    if (k === 0 || (i > 0 && produced[i - 1] === k) || outKeys.has(k)) continue;
+    intermediates++;
+    while (t < typed.length && typed[t] < k) t++;
+    if (t < typed.length && typed[t] === k) annotated++;
   }
 
-  const dtypes = [...byDtype.values()].sort((a, b) => b.bytes - a.bytes || a.dtype.localeCompare(b.dtype));
+  const dtypes = [...byDtype.values()].sort((a, b) => b.bytes - a.bytes || (a.dtype < b.dtype ? -1 : a.dtype > b.dtype ? 1 : 0));
   const params = dtypes.reduce(
     (acc, d) => ({ tensors: acc.tensors + d.tensors, count: acc.count + d.count, bytes: acc.bytes + d.bytes }),
     { tensors: 0, count: 0, bytes: 0 },
   );
 
   const summary: ModelSummary = {
-    irVersion: num(model.irVersion),
-    producerName: model.producerName,
-    producerVersion: model.producerVersion,
-    domain: model.domain,
-    modelVersion: num(model.modelVersion),
-    docString: model.docString,
+    irVersion: facts.irVersion,
+    producerName: facts.producerName,
+    producerVersion: facts.producerVersion,
+    domain: facts.domain,
+    modelVersion: facts.modelVersion,
+    docString: facts.docString,
     graphName: graph?.name ?? '',
-    opsetImports: model.opsetImport.map((o) => ({ domain: o.domain, version: num(o.version) })),
+    opsetImports: facts.opsets,
     metadata,
     inputs,
     outputs,
     overridableInputs,
-    nodeCount: graph?.node.length ?? 0,
+    nodeCount: graph?.nodes.length ?? 0,
     totalNodeCount: totalNodes,
     opHistogram: [...hist.entries()].map(([op, count]) => ({ op, count })).sort((a, b) => b.count - a.count || (a.op < b.op ? -1 : a.op > b.op ? 1 : 0)),
     parameters: { ...params, byDtype: dtypes },
     externalData: { tensors: extTensors, files: [...extFiles.values()] },
     subgraphs: { count: subgraphCount, byOp: subByOp, maxDepth },
-    functions: model.functions.map((f) => ({ domain: f.domain, name: f.name, inputs: [...f.input], outputs: [...f.output], nodes: f.node.length })),
+    functions: facts.functions,
     valueInfo: { intermediates, annotated, percent: intermediates ? Math.round((1000 * annotated) / intermediates) / 10 : null },
   };
   if (opts.file !== undefined) summary.file = opts.file;
@@ -326,10 +288,18 @@ export function summarizeModel(model: ModelProto, opts: SummarizeOptions = {}): 
   return summary;
 }
 
-/** Read, decode and summarise a model file (tensor payloads are never decoded). */
-export function summarizeModelFile(file: string, opts: Omit<ReadModelOptions, 'file'> & { baseDir?: string } = {}): ModelSummary {
-  const { model, bytes } = readModelFile(file, opts);
-  return summarizeModel(model, { file, baseDir: opts.baseDir, fileSize: bytes.length });
+/** Files at least this big are read without their initializer payloads. */
+const SPARSE_READ_MIN = 32 << 20;
+
+/**
+ * Read and summarise a model file with the wire scanner (the fast path: only the fields a summary
+ * shows are decoded; tensor payloads are skipped, and in large files not even read from disk).
+ */
+export function summarizeModelFile(file: string, opts: { baseDir?: string; /** for tests */ sparseReadMin?: number } = {}): ModelSummary {
+  const size = statModelFile(file);
+  const sparse = size >= (opts.sparseReadMin ?? SPARSE_READ_MIN);
+  const bytes = ioChecked(file, () => (sparse ? readSkippingTensorPayloads(file, size).bytes : fs.readFileSync(file)));
+  return summarizeModelBytes(bytes, { file, baseDir: opts.baseDir, fileSize: size });
 }
 
 /** Version of an opset domain the model imports ('' or 'ai.onnx' for the default), or undefined. */

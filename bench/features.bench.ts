@@ -1,0 +1,104 @@
+// Log-mel features (nemo80, conette) and 44.1k→16k resampling of 10 minutes of real audio, against
+// librosa, torch (when installed) and soxr/scipy measured in the same run on the same samples.
+// Single-threaded on both sides (OMP/MKL/OpenBLAS threads 1, torch.set_num_threads(1)).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { computeFeatures, decodeNpy, downmix, encodeNpy, PRESETS, readAudioFile, resample } from '../src/core/audio';
+import { medianMs, PYTHON, type Bench, type BenchResult } from './lib';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const SHARED = path.resolve(here, '../../shared/audio');
+const SECONDS = 600;
+
+/** 10 minutes at `rate`: the shared recordings (mono, resampled) back to back, repeated. */
+async function tenMinutes(rate: number): Promise<Float32Array> {
+  const out = new Float32Array(SECONDS * rate);
+  const files = readdirSync(SHARED).filter((f) => /\.(wav|ogg)$/.test(f)).sort();
+  let o = 0;
+  while (o < out.length) {
+    for (const f of files) {
+      const a = await readAudioFile(path.join(SHARED, f));
+      const x = resample(downmix(a.channels), a.sampleRate, rate, 'fast');
+      const n = Math.min(x.length, out.length - o);
+      out.set(x.subarray(0, n), o);
+      o += n;
+      if (o >= out.length) break;
+    }
+  }
+  return out;
+}
+
+// Child mode: compute one preset once and report the peak RSS of a fresh process.
+if (process.env.ONNX_LAB_FEATURES_BENCH_CHILD) {
+  const [preset, file] = process.env.ONNX_LAB_FEATURES_BENCH_CHILD.split('|');
+  const x = decodeNpy(new Uint8Array(readFileSync(file))).data as Float32Array;
+  const before = process.memoryUsage().rss;
+  computeFeatures(x, PRESETS[preset]);
+  process.stdout.write(JSON.stringify({ before: before / 2 ** 20, peak: process.resourceUsage().maxRSS / 1024 }) + '\n');
+}
+
+const bench: Bench = async ({ quick, log }) => {
+  const runs = quick ? 1 : 5;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'onnx-lab-features-bench-'));
+  try {
+    log('preparing 10 minutes of audio from ../shared/audio ...');
+    const x16 = await tenMinutes(16000);
+    const x32 = await tenMinutes(32000);
+    const x44 = await tenMinutes(44100);
+    const files = { x16: path.join(dir, 'x16.npy'), x32: path.join(dir, 'x32.npy'), x44: path.join(dir, 'x44.npy') };
+    writeFileSync(files.x16, encodeNpy(x16, [x16.length]));
+    writeFileSync(files.x32, encodeNpy(x32, [x32.length]));
+    writeFileSync(files.x44, encodeNpy(x44, [x44.length]));
+
+    const nemo = await medianMs(() => computeFeatures(x16, PRESETS.nemo80), runs);
+    const conette = await medianMs(() => computeFeatures(x32, PRESETS.conette), runs);
+    const rsHq = await medianMs(() => resample(x44, 44100, 16000, 'hq'), quick ? 1 : 3);
+    const rsScipy = await medianMs(() => resample(x44, 44100, 16000, 'scipy'), quick ? 1 : 3);
+    log(`ours: nemo80 ${nemo.toFixed(0)} ms, conette ${conette.toFixed(0)} ms, resample hq ${rsHq.toFixed(0)} ms, scipy-compatible ${rsScipy.toFixed(0)} ms`);
+
+    const env = { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', NUMBA_NUM_THREADS: '1' };
+    const peak = (preset: string) => {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'features.bench.ts')], {
+        env: { ...process.env, ONNX_LAB_FEATURES_BENCH_CHILD: `${preset}|${preset === 'nemo80' ? files.x16 : files.x32}` },
+        encoding: 'utf8',
+      });
+      if (r.status !== 0) throw new Error(`memory child failed: ${r.stderr}`);
+      return JSON.parse(r.stdout.trim().split('\n').pop()!) as { before: number; peak: number };
+    };
+    const memNemo = peak('nemo80');
+    const memConette = peak('conette');
+    log(`ours peak RSS: nemo80 ${memNemo.peak.toFixed(0)} MB (${memNemo.before.toFixed(0)} MB before computing), conette ${memConette.peak.toFixed(0)} MB`);
+
+    const spec = path.join(dir, 'spec.json');
+    writeFileSync(spec, JSON.stringify({ ...files, runs, presets: { nemo80: PRESETS.nemo80, conette: PRESETS.conette } }));
+    log('timing librosa / torch / soxr (single-threaded) ...');
+    const py = JSON.parse(execFileSync(PYTHON, [path.resolve(here, '../recipes/reference/audio_bench.py'), spec], { env, encoding: 'utf8', maxBuffer: 1 << 20 }));
+    log(`python: ${JSON.stringify(py)}`);
+
+    const rows: BenchResult[] = [
+      { name: 'nemo80 log-mel + normalisation, 10 min', value: nemo, unit: 'ms', reference: 'librosa 0.11 (stft + mel + log + norm)', reference_value: py.librosa_nemo80 },
+      { name: 'conette log-mel (dB), 10 min', value: conette, unit: 'ms', reference: 'librosa 0.11 melspectrogram + power_to_db', reference_value: py.librosa_conette },
+    ];
+    if (py.torch) {
+      rows.push(
+        { name: 'nemo80 log-mel + normalisation, 10 min', value: nemo, unit: 'ms', reference: `torch ${py.torch} stft + mel matmul (NeMo steps)`, reference_value: py.torch_nemo80 },
+        { name: 'conette log-mel (dB), 10 min', value: conette, unit: 'ms', reference: `torch ${py.torch} stft + mel matmul`, reference_value: py.torch_conette },
+      );
+    } else {
+      log('torch is not installed (bash scripts/setup-python.sh --torch): torch rows skipped');
+    }
+    rows.push(
+      { name: 'resample 44.1k→16k hq, 10 min', value: rsHq, unit: 'ms', reference: 'librosa.resample soxr_hq', reference_value: py.soxr_hq },
+      { name: 'resample 44.1k→16k scipy-compatible, 10 min', value: rsScipy, unit: 'ms', reference: 'scipy.signal.resample_poly', reference_value: py.resample_poly },
+      { name: 'peak RSS, nemo80 of 10 min (fresh process)', value: memNemo.peak, unit: 'MB', reference: 'python peak RSS after all its runs', reference_value: py.rss_mb },
+      { name: 'peak RSS, conette of 10 min (fresh process)', value: memConette.peak, unit: 'MB', reference: 'python peak RSS after all its runs', reference_value: py.rss_mb },
+    );
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+export default bench;

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Integration tests in a real VS Code (code-server 4.100.3 + headless Chromium):
+# installs code-server if needed, packages the VSIX, bundles the suite, runs it.
+#
+#   bash scripts/test-integration.sh [run.ts options, e.g. --workspace DIR --timeout 900]
+#
+# Environment:
+#   ONNX_LAB_IT_VSIX=path.vsix   test this VSIX instead of packaging one (skips `npm run package`)
+#   ONNX_LAB_IT_GREP=pattern     run only the tests whose full title matches
+# Artifacts (screenshots, logs) go to test-results/integration/ unless --artifacts is given.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup-code-server.sh >/dev/null
+
+if [ -n "${ONNX_LAB_IT_VSIX:-}" ]; then
+  vsix="$ONNX_LAB_IT_VSIX"
+else
+  npm run --silent package
+  vsix="dist/onnx-lab-linux-x64.vsix"
+fi
+[ -f "$vsix" ] || { echo "test-integration: no VSIX at $vsix" >&2; exit 2; }
+
+node test/integration/build.mjs
+
+exec node --import tsx test/integration/run.ts \
+  --vsix "$vsix" \
+  --tests out/test/integration/suite/index.js \
+  "$@"

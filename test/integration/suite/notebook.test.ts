@@ -1,0 +1,89 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import path from 'node:path';
+import { copyOfSamples, onnxLab, until } from './util';
+
+const SUMMARY_MIME = 'application/vnd.onnx-lab.model-summary+json';
+const decode = (item: vscode.NotebookCellOutputItem) => new TextDecoder().decode(item.data);
+
+async function openTour(dir: string): Promise<vscode.NotebookEditor> {
+  const nb = await vscode.workspace.openNotebookDocument(vscode.Uri.file(path.join(dir, 'tour.ipynb')));
+  const editor = await vscode.window.showNotebookDocument(nb);
+  await vscode.commands.executeCommand('notebook.selectKernel', { id: 'onnx-lab-ts', extension: 'onnx-lab.onnx-lab' });
+  return editor;
+}
+
+async function runAll(nb: vscode.NotebookDocument) {
+  await vscode.commands.executeCommand('notebook.execute', nb.uri);
+  const code = nb.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
+  await until('every code cell to finish', () => {
+    // VS Code stops at a failed cell; fail at once with what it said instead of waiting for the rest.
+    const failed = code.find((c) => c.executionSummary?.success === false);
+    if (failed) throw new Error(`cell ${failed.index + 1} failed: ${failed.outputs.flatMap((o) => o.items).map(decode).join(' ')}`);
+    return code.every((c) => c.executionSummary?.success !== undefined && c.executionSummary.timing?.endTime);
+  }, 60000);
+  return code;
+}
+
+describe('notebooks run on the ONNX Lab (TypeScript) kernel', () => {
+  const dir = copyOfSamples();
+
+  afterEach(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+
+  it('runs the tour notebook: text, console and the model-summary output drawn by the renderer', async () => {
+    const api = await onnxLab();
+    const drawn: string[] = [];
+    const sub = api.rendered.onDidRender((r) => r.view === 'notebook-output' && drawn.push(r.text));
+    const editor = await openTour(dir);
+    const cells = await runAll(editor.notebook);
+    assert.deepEqual(cells.map((c) => c.executionSummary?.success), cells.map(() => true));
+
+    const inspect = cells[0].outputs.flatMap((o) => o.items);
+    assert.deepEqual(inspect.map((i) => i.mime), [SUMMARY_MIME, 'text/plain']);
+    assert.equal(JSON.parse(decode(inspect[0])).inputs[0].name, 'features');
+
+    const names = cells[1].outputs.flatMap((o) => o.items).find((i) => i.mime === 'text/plain');
+    assert.match(decode(names!), /features: tensor\(float32\) \[batch, 40, time\]/);
+
+    const run = cells[2].outputs.flatMap((o) => o.items);
+    assert.match(run.filter((i) => i.mime === 'application/vnd.code.notebook.stdout').map(decode).join(''), /logits shape \[ 1, 5 \]/);
+    const wrongName = cells[3].outputs.flatMap((o) => o.items).filter((i) => i.mime === 'application/vnd.code.notebook.stderr').map(decode).join('');
+    assert.match(wrongName, /no input 'audio_signal' \(its inputs: features\)/);
+
+    // The renderer ran in the notebook's webview and drew the summary table.
+    const text = await until('the renderer to draw the model summary', () => drawn.find((t) => /features/.test(t)), 30000);
+    assert.match(text, /logits/);
+    sub.dispose();
+  });
+
+  it('records the kernel in the notebook metadata so it reopens with it', async () => {
+    const editor = await openTour(dir);
+    await runAll(editor.notebook);
+    const meta = editor.notebook.metadata as { metadata?: { kernelspec?: { name?: string } } };
+    assert.equal(meta.metadata?.kernelspec?.name, 'onnx-lab-ts');
+  });
+
+  it('a killed kernel process is reported, the extension host survives, and the next run restarts it', async () => {
+    const api = await onnxLab();
+    const editor = await openTour(dir);
+    const nb = editor.notebook;
+    await runAll(nb);
+    const kernel = api.notebookKernel.kernelFor(nb);
+    assert.ok(kernel?.pid, 'a kernel process runs for the notebook');
+    const loop = nb.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code)[0];
+    const edit = new vscode.WorkspaceEdit();
+    edit.set(nb.uri, [vscode.NotebookEdit.insertCells(nb.cellCount, [new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'while (true) {}', 'typescript')])]);
+    await vscode.workspace.applyEdit(edit);
+    const spin = nb.cellAt(nb.cellCount - 1);
+    void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: spin.index, end: spin.index + 1 }], document: nb.uri });
+    await until('the spinning cell to start', () => spin.executionSummary === undefined ? undefined : true, 5000).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 500));
+    process.kill(kernel!.pid!, 'SIGKILL');
+    await until('the killed cell to fail', () => spin.executionSummary?.success === false, 10000);
+    const message = spin.outputs.flatMap((o) => o.items).map(decode).join('');
+    assert.match(message, /kernel process ended \(signal SIGKILL\)/);
+    // The next run starts a fresh kernel.
+    await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: loop.index, end: loop.index + 1 }], document: nb.uri });
+    await until('the cell to run on a new kernel', () => loop.executionSummary?.success === true && api.notebookKernel.kernelFor(nb)?.pid !== kernel!.pid, 20000);
+  });
+});
