@@ -16,5 +16,5 @@ node dist/cli.js run samples/tour.ipynb --out "$out/tour.executed.ipynb" --force
 if [ "${1:-}" = "--vscode" ]; then
   bash scripts/setup.sh --apt --code-server
   bash scripts/package.sh
-  exec node --import tsx test/integration/serve.ts --vsix dist/onnx-lab-linux-x64.vsix --workspace samples
+  exec bash scripts/serve-vscode.sh
 fi

@@ -70,7 +70,8 @@ export function formatSummaryText(s: ModelSummary): string {
     L.push(...table(metaKeys.map((k) => [k, oneLine(s.metadata[k], 80)])));
   }
 
-  L.push('', `Nodes: ${s.nodeCount} in the main graph, ${s.totalNodeCount} with subgraphs; ${s.opHistogram.length} op types`);
+  const nodes = s.totalNodeCount === s.nodeCount ? `${s.nodeCount}` : `${s.nodeCount} in the main graph, ${s.totalNodeCount} with subgraphs`;
+  L.push('', `Nodes: ${nodes}; ${s.opHistogram.length} op types`);
   const top = s.opHistogram.slice(0, 15);
   L.push(...table(top.map((o) => [o.op, String(o.count)])));
   if (s.opHistogram.length > top.length) L.push(`  … ${s.opHistogram.length - top.length} more op types`);

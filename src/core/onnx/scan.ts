@@ -279,27 +279,32 @@ function decodeSmall<T>(desc: DescMessage, bytes: Uint8Array): T {
   return fromBinary(desc, bytes, { readUnknownFields: false }) as T;
 }
 
-function scanAttributeGraphs(c: Cursor, depth: number, out: GraphFacts[]): void {
+const NO_SUBGRAPHS: GraphFacts[] = [];
+
+/** Graph-valued attributes go to n.subgraphs (allocated on the first one). */
+function scanAttributeGraphs(c: Cursor, depth: number, n: NodeFacts): void {
   const outer = c.enter();
   let g: GraphFacts | undefined;
+  const add = (sg: GraphFacts) => {
+    if (n.subgraphs === NO_SUBGRAPHS) n.subgraphs = [];
+    n.subgraphs.push(sg);
+  };
   while (c.more) {
     const tag = c.uvarint();
     const no = Math.floor(tag / 8);
     const wire = tag & 7;
     if (no === ATTR.g && wire === LEN) {
       // A repeated singular message field merges, as protobuf does.
-      if (!g) out.push((g = emptyGraph()));
+      if (!g) add((g = emptyGraph()));
       scanGraph(c, depth, g);
     } else if (no === ATTR.graphs && wire === LEN) {
       const sg = emptyGraph();
       scanGraph(c, depth, sg);
-      out.push(sg);
+      add(sg);
     } else c.skip(wire);
   }
   c.leave(outer);
 }
-
-const NO_SUBGRAPHS: GraphFacts[] = [];
 
 function scanNode(c: Cursor, depth: number, outputKeys: number[]): NodeFacts {
   const outer = c.enter();
@@ -311,10 +316,7 @@ function scanNode(c: Cursor, depth: number, outputKeys: number[]): NodeFacts {
     if (no === NODE.output && wire === LEN) outputKeys.push(c.key());
     else if (no === NODE.opType && wire === LEN) n.opType = c.cached(c.names);
     else if (no === NODE.domain && wire === LEN) n.domain = c.cached(c.names);
-    else if (no === NODE.attribute && wire === LEN) {
-      if (n.subgraphs === NO_SUBGRAPHS) n.subgraphs = [];
-      scanAttributeGraphs(c, depth + 1, n.subgraphs);
-    }
+    else if (no === NODE.attribute && wire === LEN) scanAttributeGraphs(c, depth + 1, n);
     else c.skip(wire);
   }
   c.leave(outer);

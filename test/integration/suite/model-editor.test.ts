@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import path from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { copyOfSamples, onnxLab } from './util';
+import { screenshot } from './harness';
 
 describe('.onnx files open in the ONNX Lab model inspector', () => {
   const dir = copyOfSamples();
@@ -20,6 +21,7 @@ describe('.onnx files open in the ONNX Lab model inspector', () => {
     assert.match(text, /feature_preset\s*kws40/);
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
     assert.ok(tab?.input instanceof vscode.TabInputCustom && tab.input.viewType === 'onnxLab.modelEditor', 'the custom editor is the active tab');
+    await screenshot('vscode-model-editor');
   });
 
   it('"Inspect ONNX Graph" opens the inspector on an .onnx file', async () => {
@@ -39,5 +41,6 @@ describe('.onnx files open in the ONNX Lab model inspector', () => {
     await vscode.commands.executeCommand('vscode.open', uri);
     const { text } = await api.rendered.waitFor('model-editor', uri.toString(), 30000);
     assert.match(text, /broken\.onnx: truncated ONNX file/);
+    await screenshot('vscode-model-editor-error');
   });
 });

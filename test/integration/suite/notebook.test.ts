@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import path from 'node:path';
 import { copyOfSamples, onnxLab, until } from './util';
+import { screenshot } from './harness';
 
 const SUMMARY_MIME = 'application/vnd.onnx-lab.model-summary+json';
 const decode = (item: vscode.NotebookCellOutputItem) => new TextDecoder().decode(item.data);
@@ -54,6 +55,8 @@ describe('notebooks run on the ONNX Lab (TypeScript) kernel', () => {
     const text = await until('the renderer to draw the model summary', () => drawn.find((t) => /features/.test(t)), 30000);
     assert.match(text, /logits/);
     sub.dispose();
+    await vscode.commands.executeCommand('notebook.focusTop');
+    await screenshot('vscode-notebook-tour');
   });
 
   it('records the kernel in the notebook metadata so it reopens with it', async () => {
