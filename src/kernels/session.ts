@@ -34,9 +34,11 @@ export class KernelSession {
       });
     const g = globalThis as Record<string, unknown>;
     g.console = new Console({ stdout: writer('stdout'), stderr: writer('stderr'), colorMode: false });
-    // Cells resolve modules and files from the notebook's folder, as users expect.
-    g.require = createRequire(path.join(notebookDir, '__notebook__.js'));
-    g.onnxLab = createNotebookApi(notebookDir);
+    // Cells resolve modules and files from the notebook's folder, as users expect; 'onnx-lab' is the API.
+    const api = createNotebookApi(notebookDir);
+    const requireFromNotebook = createRequire(path.join(notebookDir, '__notebook__.js'));
+    g.require = Object.assign((id: string) => (id === 'onnx-lab' ? api : requireFromNotebook(id)), requireFromNotebook);
+    g.onnxLab = api;
     process.chdir(notebookDir);
   }
 

@@ -103,6 +103,11 @@ describe('kernel process', function () {
     assert.ok(Date.now() - t0 < 1000, `took ${Date.now() - t0} ms`);
   });
 
+  it("imports the notebook API as 'onnx-lab'", async () => {
+    const r = await kernel.execute("import { inspect, load } from 'onnx-lab';\n[typeof inspect, typeof load]", 'typescript');
+    assert.deepEqual(r, { ok: true, result: [{ mime: 'text/plain', data: "[ 'function', 'function' ]" }] });
+  });
+
   it('a killed kernel fails the running cell with KernelDiedError', async () => {
     const running = kernel.execute('while (true) {}', 'javascript');
     setTimeout(() => kernel.kill(), 200);
