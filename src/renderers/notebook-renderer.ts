@@ -4,6 +4,8 @@ import { MIME } from '../protocol/mime';
 import type { ModelSummary } from '../protocol/model-summary';
 import type { RendererMessage } from '../protocol/renderer';
 import { ModelSummaryView } from './components/model-summary-view';
+import { decodeAudioPayload } from '../protocol/audio-payload';
+import { AudioView } from './components/audio-view';
 
 type Draw = (item: OutputItem, element: HTMLElement) => HTMLElement;
 
@@ -14,7 +16,16 @@ const DRAW: Record<string, Draw> = {
     element.replaceChildren(view);
     return view;
   },
+  [MIME.waveform]: drawAudio,
+  [MIME.spectrogram]: drawAudio,
 };
+
+function drawAudio(item: OutputItem, element: HTMLElement): HTMLElement {
+  const view = new AudioView();
+  view.payload = decodeAudioPayload(item.data());
+  element.replaceChildren(view);
+  return view;
+}
 
 export const activate: ActivationFunction = (context) => ({
   async renderOutputItem(item, element) {
@@ -29,6 +40,11 @@ export const activate: ActivationFunction = (context) => ({
       if (context.postMessage && view instanceof ModelSummaryView) {
         await view.updateComplete;
         context.postMessage({ type: 'rendered', outputId: item.id, mime: item.mime, text: view.shadowRoot?.textContent ?? '' } satisfies RendererMessage);
+      } else if (context.postMessage && view instanceof AudioView) {
+        await view.drawn();
+        // What a person reads: each view's accessible label (length, channels, bands).
+        const text = [view.waveform, view.spectrogram].map((v) => v?.renderRoot.querySelector('.plot')?.getAttribute('aria-label') ?? '').filter(Boolean).join('\n');
+        context.postMessage({ type: 'rendered', outputId: item.id, mime: item.mime, text } satisfies RendererMessage);
       }
     } catch (e) {
       element.textContent = `ONNX Lab could not draw this output: ${(e as Error).message}`;

@@ -36,6 +36,69 @@ export class ComplexFft {
         this.twi[half + k] = -Math.sin(a);
       }
     }
+    // Forward radix-2² stages: (w1, w2, w3) per k, stage after stage, in the order the loop reads
+    // them, so the hot path neither multiplies by a sign nor forms w3 = w1·w2 per call.
+    let len = 0;
+    for (let h = (bits & 1) === 0 ? 4 : 2; h < size; h <<= 2) len += 6 * h;
+    this.fw = new Float64Array(Math.max(1, len));
+    let o = 0;
+    for (let h = (bits & 1) === 0 ? 4 : 2; h < size; h <<= 2) {
+      for (let k = 0; k < h; k++, o += 6) {
+        const a1 = (Math.PI * k) / h, a2 = (Math.PI * k) / (2 * h), a3 = 3 * a2;
+        this.fw[o] = Math.cos(a1); this.fw[o + 1] = -Math.sin(a1);
+        this.fw[o + 2] = Math.cos(a2); this.fw[o + 3] = -Math.sin(a2);
+        this.fw[o + 4] = Math.cos(a3); this.fw[o + 5] = -Math.sin(a3);
+      }
+    }
+  }
+
+  private readonly fw: Float64Array;
+
+  /**
+   * Forward butterflies only ((re, im) already bit-reversed), the hot path of the real FFT and the
+   * STFT: same arithmetic as butterflies(re, im, false) with the twiddles read from one table.
+   */
+  forwardButterflies(re: Float64Array, im: Float64Array): void {
+    const n = this.size;
+    if (n < 2) return;
+    const fw = this.fw;
+    let half: number;
+    if ((Math.log2(n) & 1) === 0) {
+      for (let a = 0; a < n; a += 4) {
+        const x0r = re[a], x0i = im[a], x1r = re[a + 1], x1i = im[a + 1];
+        const x2r = re[a + 2], x2i = im[a + 2], x3r = re[a + 3], x3i = im[a + 3];
+        const y0r = x0r + x1r, y0i = x0i + x1i, y1r = x0r - x1r, y1i = x0i - x1i;
+        const y2r = x2r + x3r, y2i = x2i + x3i, y3r = x2r - x3r, y3i = x2i - x3i;
+        re[a] = y0r + y2r; im[a] = y0i + y2i; re[a + 2] = y0r - y2r; im[a + 2] = y0i - y2i;
+        re[a + 1] = y1r + y3i; im[a + 1] = y1i - y3r; re[a + 3] = y1r - y3i; im[a + 3] = y1i + y3r;
+      }
+      half = 4;
+    } else {
+      for (let a = 0; a < n; a += 2) {
+        const ar = re[a], ai = im[a], br = re[a + 1], bi = im[a + 1];
+        re[a] = ar + br; im[a] = ai + bi; re[a + 1] = ar - br; im[a + 1] = ai - bi;
+      }
+      half = 2;
+    }
+    let o = 0;
+    for (; half < n; half <<= 2) {
+      const h = half, len = h << 2;
+      for (let k = 0; k < h; k++, o += 6) {
+        const w1r = fw[o], w1i = fw[o + 1], w2r = fw[o + 2], w2i = fw[o + 3], w3r = fw[o + 4], w3i = fw[o + 5];
+        for (let a0 = k; a0 < n; a0 += len) {
+          const a1 = a0 + h, a2 = a1 + h, a3 = a2 + h;
+          const x1r = re[a1], x1i = im[a1], x2r = re[a2], x2i = im[a2], x3r = re[a3], x3i = im[a3];
+          const rr = x1r * w1r - x1i * w1i, ri = x1r * w1i + x1i * w1r;
+          const pr = x2r * w2r - x2i * w2i, pi = x2r * w2i + x2i * w2r;
+          const qr = x3r * w3r - x3i * w3i, qi = x3r * w3i + x3i * w3r;
+          const x0r = re[a0], x0i = im[a0];
+          const y0r = x0r + rr, y0i = x0i + ri, y1r = x0r - rr, y1i = x0i - ri;
+          const sr = pr + qr, si = pi + qi, dr = pr - qr, di = pi - qi;
+          re[a0] = y0r + sr; im[a0] = y0i + si; re[a2] = y0r - sr; im[a2] = y0i - si;
+          re[a1] = y1r + di; im[a1] = y1i - dr; re[a3] = y1r - di; im[a3] = y1i + dr;
+        }
+      }
+    }
   }
 
   /** Forward transform of (re, im) in place; `inverse` conjugates the twiddles (no 1/N scaling). */
@@ -157,7 +220,7 @@ export class RealFft {
       zr[j] = input[2 * i];
       zi[j] = input[2 * i + 1];
     }
-    this.half!.butterflies(zr, zi);
+    this.half!.forwardButterflies(zr, zi);
     const wr = this.wr!, wi = this.wi!;
     // X[k] = E + W^k·O with E = (Z[k] + conj Z[h−k]) / 2, O = (Z[k] − conj Z[h−k]) / 2i; the mirror
     // bin comes from the same numbers: X[h−k] = conj(E − W^k·O). One pass over k ≤ h/2.
@@ -181,6 +244,37 @@ export class RealFft {
   power(input: ArrayLike<number>, out: Float64Array, re: Float64Array, im: Float64Array): void {
     this.forward(input, re, im);
     for (let k = 0; k < this.bins; k++) out[k] = re[k] * re[k] + im[k] * im[k];
+  }
+
+  /**
+   * The packing buffers of a power-of-two transform, for callers that write the frame straight into
+   * them (sample 2i → re[rev[i]], sample 2i+1 → im[rev[i]]) and then call packedPower: this skips a
+   * frame copy and the complex output. Undefined for Bluestein sizes.
+   */
+  get packed(): { re: Float64Array; im: Float64Array; rev: Uint32Array } | undefined {
+    return this.half ? { re: this.zr, im: this.zi, rev: this.half.bitReversal } : undefined;
+  }
+
+  /** |X[k]|² (k = 0..N/2) of the frame already written into `packed`; the buffers are consumed. */
+  packedPower(out: Float64Array): void {
+    const h = this.size >> 1;
+    const zr = this.zr, zi = this.zi;
+    this.half!.forwardButterflies(zr, zi);
+    const wr = this.wr!, wi = this.wi!;
+    // As in forward(): |E ± W·O|², written without forming the complex bins.
+    let p = zr[0] + zi[0];
+    out[0] = p * p;
+    p = zr[0] - zi[0];
+    out[h] = p * p;
+    for (let k = 1, m = h - 1; k <= m; k++, m--) {
+      const ar = zr[k], ai = zi[k], br = zr[m], bi = -zi[m];
+      const er = 0.5 * (ar + br), ei = 0.5 * (ai + bi);
+      const or = 0.5 * (ai - bi), oi = -0.5 * (ar - br);
+      const tr = wr[k] * or - wi[k] * oi, ti = wr[k] * oi + wi[k] * or;
+      const ur = er + tr, ui = ei + ti, vr = er - tr, vi = ti - ei;
+      out[k] = ur * ur + ui * ui;
+      out[m] = vr * vr + vi * vi;
+    }
   }
 }
 

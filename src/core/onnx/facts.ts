@@ -10,16 +10,16 @@ export interface TensorFacts {
   /** nameKey() of the tensor's name. */
   nameKey: number;
   dataType: number;
-  dims: number[];
+  /** Product of the dims (the raw product; the summary treats negative or non-finite as 0). */
+  count: number;
   /** Present when data_location is EXTERNAL. */
   external?: { location: string; offset: number; length?: number };
 }
 
-export interface NodeFacts {
-  opType: string;
-  domain: string;
-  /** Graph-valued attributes (If branches, Loop/Scan bodies). */
-  subgraphs: GraphFacts[];
+/** A graph held in an attribute of node number `node` of its parent graph. */
+export interface SubgraphFacts {
+  node: number;
+  graph: GraphFacts;
 }
 
 export interface GraphFacts {
@@ -29,7 +29,11 @@ export interface GraphFacts {
   initializers: TensorFacts[];
   /** The `values` tensor of each sparse initializer (it carries the name). */
   sparseInitializers: TensorFacts[];
-  nodes: NodeFacts[];
+  /** Per node, in order (parallel arrays: no object per node). */
+  opTypes: string[];
+  opDomains: string[];
+  /** Graph-valued attributes (If branches, Loop/Scan bodies) of the nodes. */
+  subgraphs: SubgraphFacts[];
   /** nameKey() of every node output, all nodes together (0 for an omitted optional output). */
   nodeOutputKeys: number[];
   /** nameKey() of each value_info entry that carries a type. */
@@ -92,7 +96,9 @@ export function parseExternal(entries: { key: string; value: string }[]): { loca
 }
 
 function tensorFacts(t: TensorProto): TensorFacts {
-  const f: TensorFacts = { nameKey: nameKey(t.name), dataType: t.dataType, dims: t.dims.map(Number) };
+  let count = 1;
+  for (const d of t.dims) count *= Number(d);
+  const f: TensorFacts = { nameKey: nameKey(t.name), dataType: t.dataType, count };
   if (t.dataLocation === 1) f.external = parseExternal(t.externalData);
   return f;
 }
@@ -104,11 +110,9 @@ function graphFacts(g: GraphProto): GraphFacts {
     outputs: g.output.map(summarizeValue),
     initializers: g.initializer.map(tensorFacts),
     sparseInitializers: g.sparseInitializer.flatMap((s) => (s.values ? [tensorFacts(s.values)] : [])),
-    nodes: g.node.map((n) => ({
-      opType: n.opType,
-      domain: n.domain,
-      subgraphs: n.attribute.flatMap((a) => [...(a.g ? [a.g] : []), ...(a.graphs ?? [])]).map(graphFacts),
-    })),
+    opTypes: g.node.map((n) => n.opType),
+    opDomains: g.node.map((n) => n.domain),
+    subgraphs: g.node.flatMap((n, node) => n.attribute.flatMap((a) => [...(a.g ? [a.g] : []), ...(a.graphs ?? [])]).map((sg) => ({ node, graph: graphFacts(sg) }))),
     nodeOutputKeys: g.node.flatMap((n) => n.output.map(nameKey)),
     typedValueInfoKeys: g.valueInfo.filter((v) => v.type).map((v) => nameKey(v.name)),
   };

@@ -18,7 +18,7 @@ export {
   type ModelSummary,
   type SummarizeOptions,
 } from './summary';
-export { modelFacts, type ModelFacts, type GraphFacts, type NodeFacts, type TensorFacts } from './facts';
+export { modelFacts, type ModelFacts, type GraphFacts, type SubgraphFacts, type TensorFacts } from './facts';
 export { scanModel } from './scan';
 export { dtypeName, dtypeBits, dtypeCode } from './dtypes';
 export {

@@ -22,7 +22,7 @@ import {
   ValueInfoProtoSchema,
 } from 'onnx-buf';
 import { OnnxLabError, isOnnxLabError } from '../errors';
-import type { GraphFacts, ModelFacts, NodeFacts, TensorFacts } from './facts';
+import type { GraphFacts, ModelFacts, TensorFacts } from './facts';
 import { hashBytes, parseExternal } from './facts';
 import { checkTopLevel, validateHeader } from './reader';
 import { summarizeValue } from './value';
@@ -67,6 +67,19 @@ class Cursor {
 
   get more(): boolean {
     return this.pos < this.end;
+  }
+
+  /** A field tag; one byte for every ONNX field number below 16. */
+  tag(): number {
+    const pos = this.pos;
+    if (pos < this.end) {
+      const b = this.buf[pos];
+      if (b < 0x80) {
+        this.pos = pos + 1;
+        return b;
+      }
+    }
+    return this.uvarint();
   }
 
   /** Unsigned varint as a number (exact to 2^53). */
@@ -200,7 +213,7 @@ function scanEntry(c: Cursor): { key: string; value: string } {
   let key = '';
   let value = '';
   while (c.more) {
-    const tag = c.uvarint();
+    const tag = c.tag();
     const no = Math.floor(tag / 8);
     const wire = tag & 7;
     if (no === ENTRY.key && wire === LEN) key = c.string();
@@ -213,27 +226,27 @@ function scanEntry(c: Cursor): { key: string; value: string } {
 
 function scanTensor(c: Cursor): TensorFacts {
   const outer = c.enter();
-  const t: TensorFacts = { nameKey: 0, dataType: 0, dims: [] };
-  const entries: { key: string; value: string }[] = [];
+  const t: TensorFacts = { nameKey: 0, dataType: 0, count: 1 };
+  let entries: { key: string; value: string }[] | undefined;
   let location = 0;
   while (c.more) {
-    const tag = c.uvarint();
+    const tag = c.tag();
     const no = Math.floor(tag / 8);
     const wire = tag & 7;
     if (no === TENSOR.dims) {
-      if (wire === VARINT) t.dims.push(c.int64());
+      if (wire === VARINT) t.count *= c.int64();
       else if (wire === LEN) {
         const outer = c.enter();
-        while (c.more) t.dims.push(c.int64());
+        while (c.more) t.count *= c.int64();
         c.leave(outer);
       } else c.skip(wire);
     } else if (no === TENSOR.dataType && wire === VARINT) t.dataType = c.int64() | 0;
     else if (no === TENSOR.name && wire === LEN) t.nameKey = c.key();
-    else if (no === TENSOR.externalData && wire === LEN) entries.push(scanEntry(c));
+    else if (no === TENSOR.externalData && wire === LEN) (entries ??= []).push(scanEntry(c));
     else if (no === TENSOR.dataLocation && wire === VARINT) location = c.int64() | 0;
     else c.skip(wire);
   }
-  if (location === 1) t.external = parseExternal(entries);
+  if (location === 1) t.external = parseExternal(entries ?? []);
   c.leave(outer);
   return t;
 }
@@ -242,7 +255,7 @@ function scanSparse(c: Cursor): TensorFacts | undefined {
   const outer = c.enter();
   let values: TensorFacts | undefined;
   while (c.more) {
-    const tag = c.uvarint();
+    const tag = c.tag();
     const no = Math.floor(tag / 8);
     const wire = tag & 7;
     if (no === SPARSE.values && wire === LEN) values = scanTensor(c);
@@ -252,13 +265,13 @@ function scanSparse(c: Cursor): TensorFacts | undefined {
   return values;
 }
 
-/** value_info: only the name's key and whether a type is present. */
-function scanValueInfoName(c: Cursor): { name: number; typed: boolean } {
+/** value_info: the name's key when a type is present, else -1 (no object per entry: it is the hot path). */
+function scanTypedValueInfoKey(c: Cursor): number {
   const outer = c.enter();
   let name = 0;
   let typed = false;
   while (c.more) {
-    const tag = c.uvarint();
+    const tag = c.tag();
     const no = Math.floor(tag / 8);
     const wire = tag & 7;
     if (no === VALUE.name && wire === LEN) name = c.key();
@@ -268,75 +281,73 @@ function scanValueInfoName(c: Cursor): { name: number; typed: boolean } {
     } else c.skip(wire);
   }
   c.leave(outer);
-  return { name, typed };
+  return typed ? name : -1;
 }
 
 function emptyGraph(): GraphFacts {
-  return { name: '', inputs: [], outputs: [], initializers: [], sparseInitializers: [], nodes: [], nodeOutputKeys: [], typedValueInfoKeys: [] };
+  return { name: '', inputs: [], outputs: [], initializers: [], sparseInitializers: [], opTypes: [], opDomains: [], subgraphs: [], nodeOutputKeys: [], typedValueInfoKeys: [] };
 }
 
 function decodeSmall<T>(desc: DescMessage, bytes: Uint8Array): T {
   return fromBinary(desc, bytes, { readUnknownFields: false }) as T;
 }
 
-const NO_SUBGRAPHS: GraphFacts[] = [];
-
-/** Graph-valued attributes go to n.subgraphs (allocated on the first one). */
-function scanAttributeGraphs(c: Cursor, depth: number, n: NodeFacts): void {
+/** Graph-valued attributes of node number `node` go to g.subgraphs. */
+function scanAttributeGraphs(c: Cursor, depth: number, g: GraphFacts, node: number): void {
   const outer = c.enter();
-  let g: GraphFacts | undefined;
-  const add = (sg: GraphFacts) => {
-    if (n.subgraphs === NO_SUBGRAPHS) n.subgraphs = [];
-    n.subgraphs.push(sg);
-  };
+  let merged: GraphFacts | undefined;
   while (c.more) {
-    const tag = c.uvarint();
+    const tag = c.tag();
     const no = Math.floor(tag / 8);
     const wire = tag & 7;
     if (no === ATTR.g && wire === LEN) {
       // A repeated singular message field merges, as protobuf does.
-      if (!g) add((g = emptyGraph()));
-      scanGraph(c, depth, g);
+      if (!merged) g.subgraphs.push({ node, graph: (merged = emptyGraph()) });
+      scanGraph(c, depth, merged);
     } else if (no === ATTR.graphs && wire === LEN) {
       const sg = emptyGraph();
       scanGraph(c, depth, sg);
-      add(sg);
+      g.subgraphs.push({ node, graph: sg });
     } else c.skip(wire);
   }
   c.leave(outer);
 }
 
-function scanNode(c: Cursor, depth: number, outputKeys: number[]): NodeFacts {
+/** One node into g's parallel arrays. */
+function scanNode(c: Cursor, depth: number, g: GraphFacts): void {
   const outer = c.enter();
-  const n: NodeFacts = { opType: '', domain: '', subgraphs: NO_SUBGRAPHS };
+  const node = g.opTypes.length;
+  let opType = '';
+  let domain = '';
   while (c.more) {
-    const tag = c.uvarint();
+    const tag = c.tag();
     const no = Math.floor(tag / 8);
     const wire = tag & 7;
-    if (no === NODE.output && wire === LEN) outputKeys.push(c.key());
-    else if (no === NODE.opType && wire === LEN) n.opType = c.cached(c.names);
-    else if (no === NODE.domain && wire === LEN) n.domain = c.cached(c.names);
-    else if (no === NODE.attribute && wire === LEN) scanAttributeGraphs(c, depth + 1, n);
+    if (no === NODE.output && wire === LEN) g.nodeOutputKeys.push(c.key());
+    else if (no === NODE.opType && wire === LEN) opType = c.cached(c.names);
+    else if (no === NODE.domain && wire === LEN) domain = c.cached(c.names);
+    else if (no === NODE.attribute && wire === LEN) scanAttributeGraphs(c, depth + 1, g, node);
     else c.skip(wire);
   }
   c.leave(outer);
-  return n;
+  g.opTypes.push(opType);
+  g.opDomains.push(domain);
 }
 
 function scanGraph(c: Cursor, depth: number, g: GraphFacts): void {
   const outer = c.enter();
   if (depth > MAX_GRAPH_DEPTH) throw new ScanError(`subgraphs are nested more than ${MAX_GRAPH_DEPTH} deep`);
   while (c.more) {
-    const tag = c.uvarint();
+    const tag = c.tag();
     const no = Math.floor(tag / 8);
     const wire = tag & 7;
     if (no === GRAPH.node) {
       expectWire(wire, LEN, 'a node');
-      g.nodes.push(scanNode(c, depth, g.nodeOutputKeys));
+      scanNode(c, depth, g);
     } else if (no === GRAPH.valueInfo) {
       expectWire(wire, LEN, 'a value_info');
-      const v = scanValueInfoName(c);
-      if (v.typed) g.typedValueInfoKeys.push(v.name);
+      const k = scanTypedValueInfoKey(c);
+      if (k >= 0) g.typedValueInfoKeys.push(k);
     } else if (no === GRAPH.initializer) {
       expectWire(wire, LEN, 'an initializer');
       g.initializers.push(scanTensor(c));
@@ -356,7 +367,7 @@ function scanModelFacts(bytes: Uint8Array): ModelFacts {
   const m: ModelFacts = { irVersion: 0, producerName: '', producerVersion: '', domain: '', modelVersion: 0, docString: '', opsets: [], metadata: [], functions: [] };
   const c = new Cursor(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, bytes.length);
   while (c.more) {
-    const tag = c.uvarint();
+    const tag = c.tag();
     const no = Math.floor(tag / 8);
     const wire = tag & 7;
     if (no === MODEL.graph && wire === LEN) scanGraph(c, 0, (m.graph ??= emptyGraph()));

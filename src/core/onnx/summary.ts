@@ -118,10 +118,8 @@ function opKey(domain: string, opType: string): string {
   return DEFAULT_DOMAINS.has(domain) ? opType : `${domain}.${opType}`;
 }
 
-function elementCount(dims: number[]): number {
-  let n = 1;
-  for (const d of dims) n *= Number(d);
-  return Number.isFinite(n) && n >= 0 ? n : 0;
+function elementCount(product: number): number {
+  return Number.isFinite(product) && product >= 0 ? product : 0;
 }
 
 /** Is `location` a plain relative path that stays inside the model's folder? */
@@ -186,7 +184,7 @@ export function summarizeFacts(facts: ModelFacts, opts: SummarizeOptions = {}): 
 
   const addTensor = (t: TensorFacts) => {
     const dtype = dtypeName(t.dataType);
-    const count = elementCount(t.dims);
+    const count = elementCount(t.count);
     const bytes = Math.ceil((count * dtypeBits(t.dataType)) / 8);
     let e = byDtype.get(dtype);
     if (!e) byDtype.set(dtype, (e = { dtype, tensors: 0, count: 0, bytes: 0 }));
@@ -206,20 +204,25 @@ export function summarizeFacts(facts: ModelFacts, opts: SummarizeOptions = {}): 
   };
 
   const stack: { g: GraphFacts; depth: number }[] = graph ? [{ g: graph, depth: 0 }] : [];
+  // Indexed loops: for-of allocates an iterator per loop, which shows in a cold first run.
   while (stack.length) {
     const { g, depth } = stack.pop()!;
     if (depth > maxDepth) maxDepth = depth;
-    for (const t of g.initializers) addTensor(t);
-    for (const t of g.sparseInitializers) addTensor(t);
-    for (const n of g.nodes) {
-      totalNodes++;
-      const key = opKey(n.domain, n.opType);
+    for (let i = 0; i < g.initializers.length; i++) addTensor(g.initializers[i]);
+    for (let i = 0; i < g.sparseInitializers.length; i++) addTensor(g.sparseInitializers[i]);
+    const types = g.opTypes;
+    const domains = g.opDomains;
+    totalNodes += types.length;
+    for (let i = 0; i < types.length; i++) {
+      const key = opKey(domains[i], types[i]);
       hist.set(key, (hist.get(key) ?? 0) + 1);
-      for (const sg of n.subgraphs) {
-        subgraphCount++;
-        subByOp[key] = (subByOp[key] ?? 0) + 1;
-        stack.push({ g: sg, depth: depth + 1 });
-      }
+    }
+    for (let j = 0; j < g.subgraphs.length; j++) {
+      const sg = g.subgraphs[j];
+      const key = opKey(domains[sg.node] ?? '', types[sg.node] ?? '');
+      subgraphCount++;
+      subByOp[key] = (subByOp[key] ?? 0) + 1;
+      stack.push({ g: sg.graph, depth: depth + 1 });
     }
   }
 
@@ -274,7 +277,7 @@ export function summarizeFacts(facts: ModelFacts, opts: SummarizeOptions = {}): 
     inputs,
     outputs,
     overridableInputs,
-    nodeCount: graph?.nodes.length ?? 0,
+    nodeCount: graph?.opTypes.length ?? 0,
     totalNodeCount: totalNodes,
     opHistogram: [...hist.entries()].map(([op, count]) => ({ op, count })).sort((a, b) => b.count - a.count || (a.op < b.op ? -1 : a.op > b.op ? 1 : 0)),
     parameters: { ...params, byDtype: dtypes },
