@@ -3,21 +3,25 @@ import * as vscode from 'vscode';
 import { ModelEditorProvider, MODEL_EDITOR_VIEW_TYPE } from './model-editor';
 import { NotebookKernelController } from './notebook-controller';
 import { RenderedViews } from './rendered-events';
+import { LintDiagnostics } from './lint-diagnostics';
 import { RENDERER_ID, type RendererMessage } from '../protocol/renderer';
 
 /** What `activate` returns: used by integration tests to observe what the user sees. */
 export interface OnnxLabApi {
   rendered: RenderedViews;
   notebookKernel: NotebookKernelController;
+  lint: LintDiagnostics;
 }
 
 export function activate(context: vscode.ExtensionContext): OnnxLabApi {
   const rendered = new RenderedViews();
+  const lint = new LintDiagnostics();
   const notebookKernel = new NotebookKernelController(vscode.Uri.joinPath(context.extensionUri, 'dist', 'kernel.js').fsPath);
   context.subscriptions.push(
     rendered,
+    lint,
     notebookKernel,
-    vscode.window.registerCustomEditorProvider(MODEL_EDITOR_VIEW_TYPE, new ModelEditorProvider(context.extensionUri, rendered), {
+    vscode.window.registerCustomEditorProvider(MODEL_EDITOR_VIEW_TYPE, new ModelEditorProvider(context.extensionUri, rendered, lint), {
       supportsMultipleEditorsPerDocument: true,
     }),
     vscode.notebooks.createRendererMessaging(RENDERER_ID).onDidReceiveMessage(({ message }) => {
@@ -30,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): OnnxLabApi {
       return vscode.commands.executeCommand('vscode.openWith', target, MODEL_EDITOR_VIEW_TYPE);
     }),
   );
-  return { rendered, notebookKernel };
+  return { rendered, notebookKernel, lint };
 }
 
 export function deactivate(): void {

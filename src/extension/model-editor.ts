@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import path from 'node:path';
 import { isOnnxLabError } from '../core/errors';
-import { readModel } from '../core/onnx/reader';
-import { summarizeModel } from '../core/onnx/summary';
+import { summarizeModelBytes } from '../core/onnx';
 import type { FromModelEditor, ToModelEditor } from '../protocol/model-summary';
 import { webviewHtml, webviewOptions } from './webview-html';
 import type { RenderedViews } from './rendered-events';
+import type { LintDiagnostics } from './lint-diagnostics';
 
 export const MODEL_EDITOR_VIEW_TYPE = 'onnxLab.modelEditor';
 
@@ -17,6 +17,7 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly rendered: RenderedViews,
+    private readonly lint: LintDiagnostics,
   ) {}
 
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
@@ -40,7 +41,9 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider 
     try {
       const bytes = await vscode.workspace.fs.readFile(uri);
       const baseDir = uri.scheme === 'file' ? path.dirname(uri.fsPath) : undefined;
-      return { type: 'summary', summary: summarizeModel(readModel(bytes, { file }), { file, baseDir, fileSize: bytes.length }) };
+      // Problems panel findings come with the view; a broken file is reported there too.
+      void this.lint.lintModelFile(uri, bytes);
+      return { type: 'summary', summary: summarizeModelBytes(bytes, { file, baseDir }) };
     } catch (e) {
       if (isOnnxLabError(e)) return { type: 'error', file, message: e.message.replace(`${file}: `, '') };
       if (e instanceof vscode.FileSystemError) return { type: 'error', file, message: e.message };

@@ -3,10 +3,11 @@
  * in float64 and returned as float32 [nMels, frames] (mel-major, as NeMo and librosa lay it out).
  */
 import { OnnxLabError } from '../errors';
+import { lnInPlace } from './fastlog';
 import { RealFft } from './fft';
-import { applyMel, melFilterbank, type MelFilterbank, type MelNorm, type MelScale } from './mel';
+import { melFilterbank, type MelFilterbank, type MelNorm, type MelScale } from './mel';
 import { downmix, resample, type ResampleQuality } from './resample';
-import { forEachFrame, stftFrameCount, type PadMode, type WindowName } from './stft';
+import { forEachFrame, makeWindow, stftFrameCount, type PadMode, type WindowName } from './stft';
 import type { AudioData } from './types';
 
 export type LogKind =
@@ -137,40 +138,142 @@ function filterbankFor(p: FeaturePreset): MelFilterbank {
   return fb;
 }
 
-/** Mel spectrogram (power or magnitude, no log) as float64 [nMels, frames]. */
-export function melSpectrogram(x: ArrayLike<number>, p: FeaturePreset): { data: Float64Array; frames: number } {
-  const sig = x;
+/** A filterbank flattened into one weight array: filter m is w[off[m] .. off[m+1]) over bins start[m]... */
+interface FlatMel {
+  w: Float64Array;
+  off: Int32Array;
+  start: Int32Array;
+}
+const flatCache = new WeakMap<MelFilterbank, FlatMel>();
+function flatten(fb: MelFilterbank): FlatMel {
+  let f = flatCache.get(fb);
+  if (!f) {
+    const nm = fb.weights.length;
+    const off = new Int32Array(nm + 1);
+    for (let m = 0; m < nm; m++) off[m + 1] = off[m] + fb.weights[m].length;
+    const w = new Float64Array(off[nm]);
+    for (let m = 0; m < nm; m++) w.set(fb.weights[m], off[m]);
+    f = { w, off, start: fb.start.slice() };
+    flatCache.set(fb, f);
+  }
+  return f;
+}
+
+/**
+ * The per-frame pipeline: window (+ pre-emphasis) written straight into the real FFT's bit-reversed
+ * packing buffers, power spectrum without complex bins, sparse mel (each Slaney filter spans a few
+ * bins, ~2 weights per bin in all instead of nMels·bins), then `ln` of the frame when asked, written
+ * to out[m·frames + t]. Same arithmetic as stft() + applyMel() in float64, minus the copies.
+ */
+function melCore(x: ArrayLike<number>, p: FeaturePreset, lnGuard: number | null): { data: Float64Array; frames: number } {
   const stftOpts = { nFft: p.nFft, hop: p.hop, winLength: p.winLength, window: p.window, center: p.center, padMode: p.padMode, preemphasis: p.preemphasis };
-  const all = stftFrameCount(sig.length, stftOpts);
+  const all = stftFrameCount(x.length, stftOpts);
   const frames = Math.max(0, all - p.dropLastFrames);
   const fft = new RealFft(p.nFft);
   const fb = filterbankFor(p);
+  const { w, off, start } = flatten(fb);
   const nm = p.nMels, bins = fft.bins, magnitude = p.power === 1;
   const out = new Float64Array(nm * frames);
-  const re = new Float64Array(bins), im = new Float64Array(bins), spec = new Float64Array(bins);
+  const spec = new Float64Array(bins);
   const mel = new Float64Array(nm);
-  forEachFrame(sig, stftOpts, (t, frame) => {
-    if (t >= frames) return;
-    fft.forward(frame, re, im);
-    for (let k = 0; k < bins; k++) spec[k] = re[k] * re[k] + im[k] * im[k];
+  const melHi = new Uint32Array(mel.buffer);
+  const frameMel = (t: number) => {
     if (magnitude) for (let k = 0; k < bins; k++) spec[k] = Math.sqrt(spec[k]);
-    applyMel(fb, spec, mel);
-    for (let m = 0; m < nm; m++) out[m * frames + t] = mel[m];
+    for (let m = 0; m < nm; m++) {
+      const s0 = start[m] - off[m];
+      let acc = 0;
+      for (let j = off[m], e = off[m + 1]; j < e; j++) acc += w[j] * spec[s0 + j];
+      mel[m] = lnGuard === null ? acc : acc + lnGuard;
+    }
+    if (lnGuard !== null) lnInPlace(mel, melHi, nm, mel);
+    for (let m = 0, o = t; m < nm; m++, o += frames) out[o] = mel[m];
+  };
+  const packed = fft.packed;
+  if (!packed) {
+    // Bluestein sizes (Whisper's 400): the generic framing and complex transform.
+    const re = new Float64Array(bins), im = new Float64Array(bins);
+    forEachFrame(x, stftOpts, (t, frame) => {
+      if (t >= frames) return;
+      fft.forward(frame, re, im);
+      for (let k = 0; k < bins; k++) spec[k] = re[k] * re[k] + im[k] * im[k];
+      frameMel(t);
+    });
+    return { data: out, frames };
+  }
+  const { re: zr, im: zi, rev } = packed;
+  const nFft = p.nFft, hop = p.hop, winLength = p.winLength;
+  const offW = (nFft - winLength) >> 1;
+  const pad = p.center ? nFft >> 1 : 0;
+  const n = x.length;
+  const c = p.preemphasis ?? 0;
+  // The window placed in the nFft frame; only the sample pairs [i0, i1) it touches are ever written
+  // (the rest of the packing buffers stay zero from allocation).
+  const wf = new Float64Array(nFft);
+  wf.set(makeWindow(p.window, winLength), offW);
+  const i0 = offW >> 1, i1 = (offW + winLength + 1) >> 1;
+  const wEven = new Float64Array(i1 - i0), wOdd = new Float64Array(i1 - i0), dst = new Uint32Array(i1 - i0);
+  for (let i = i0; i < i1; i++) { wEven[i - i0] = wf[2 * i]; wOdd[i - i0] = wf[2 * i + 1]; dst[i - i0] = rev[i]; }
+  const np = i1 - i0;
+  // Edge frames (centre padding, signal start) go through forEachFrame's padding logic once.
+  const edge = new Set<number>();
+  const lo = 2 * i0, hi = 2 * i1; // frame-relative sample span that is read
+  const xf = x as Float32Array; // any indexable array; the name only documents the common case
+  forEachFrame(x, stftOpts, (t, frame) => {
+    if (t >= frames) return;
+    const s = t * hop - pad + lo;
+    if (s >= 1 && s + (hi - lo) <= n) return; // interior: handled below
+    edge.add(t);
+    for (let i = 0; i < np; i++) { const d = dst[i]; zr[d] = frame[lo + 2 * i]; zi[d] = frame[lo + 2 * i + 1]; }
+    fft.packedPower(spec);
+    frameMel(t);
+  }, (t) => {
+    if (t >= frames) return true;
+    const s = t * hop - pad + lo;
+    return s >= 1 && s + (hi - lo) <= n;
   });
+  for (let t = 0; t < frames; t++) {
+    if (edge.has(t)) continue;
+    const s = t * hop - pad + lo;
+    if (c) {
+      for (let i = 0, k = s; i < np; i++, k += 2) {
+        const d = dst[i], a = xf[k];
+        zr[d] = (a - c * xf[k - 1]) * wEven[i];
+        zi[d] = (xf[k + 1] - c * a) * wOdd[i];
+      }
+    } else {
+      for (let i = 0, k = s; i < np; i++, k += 2) {
+        const d = dst[i];
+        zr[d] = xf[k] * wEven[i];
+        zi[d] = xf[k + 1] * wOdd[i];
+      }
+    }
+    fft.packedPower(spec);
+    frameMel(t);
+  }
   return { data: out, frames };
+}
+
+/** Mel spectrogram (power or magnitude, no log) as float64 [nMels, frames]. */
+export function melSpectrogram(x: ArrayLike<number>, p: FeaturePreset): { data: Float64Array; frames: number } {
+  return melCore(x, p, null);
 }
 
 /** Log-mel before any normalisation, float64 [nMels, frames] (what the proof tests compare). */
 export function logMel(x: ArrayLike<number>, p: FeaturePreset): { data: Float64Array; frames: number } {
-  const { data, frames } = melSpectrogram(x, p);
   const lg = p.log;
-  if (lg.kind === 'ln') {
-    for (let i = 0; i < data.length; i++) data[i] = Math.log(data[i] + lg.guard);
-  } else if (lg.kind === 'db') {
-    const off = 10 * Math.log10(Math.max(lg.amin, lg.ref));
+  if (lg.kind === 'ln') return melCore(x, p, lg.guard);
+  const { data, frames } = melCore(x, p, null);
+  const hiw = new Uint32Array(data.buffer, data.byteOffset, data.length * 2);
+  if (lg.kind === 'db') {
+    // 10·log10(max(amin, v)) = ln(max(amin, v)) · 10/ln 10, the log taken in one batched pass.
+    const amin = lg.amin;
+    for (let i = 0; i < data.length; i++) if (!(data[i] >= amin)) data[i] = data[i] !== data[i] ? data[i] : amin;
+    lnInPlace(data, hiw, data.length, data);
+    const k = 10 / Math.LN10;
+    const off = 10 * Math.log10(Math.max(amin, lg.ref));
     let max = -Infinity;
     for (let i = 0; i < data.length; i++) {
-      const v = 10 * Math.log10(Math.max(lg.amin, data[i])) - off;
+      const v = data[i] * k - off;
       data[i] = v;
       if (v > max) max = v;
     }

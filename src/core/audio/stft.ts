@@ -63,7 +63,13 @@ function reflectIndex(i: number, n: number): number {
  * Calls `visit(t, frame)` for every frame with the windowed nFft samples (a reused buffer).
  * Only the window's support is read, so zero-padded windows (NeMo's 400 in 512) cost nothing extra.
  */
-export function forEachFrame(x: ArrayLike<number>, o: StftOptions, visit: (t: number, frame: Float64Array) => void): number {
+export function forEachFrame(
+  x: ArrayLike<number>,
+  o: StftOptions,
+  visit: (t: number, frame: Float64Array) => void,
+  /** Frames for which this returns true are neither filled nor visited (callers that frame those themselves). */
+  skip?: (t: number) => boolean,
+): number {
   const { nFft, hop, winLength } = o;
   if (winLength > nFft || winLength < 1) throw new RangeError(`winLength ${winLength} must be in 1..nFft (${nFft})`);
   const win = makeWindow(o.window, winLength);
@@ -76,6 +82,7 @@ export function forEachFrame(x: ArrayLike<number>, o: StftOptions, visit: (t: nu
   const c = o.preemphasis ?? 0;
   const sample = (i: number) => (c && i > 0 ? x[i] - c * x[i - 1] : x[i]);
   for (let t = 0; t < frames; t++) {
+    if (skip && skip(t)) continue;
     const start = t * hop - pad + off;
     if (start >= 1 && start + winLength <= n) {
       if (c) for (let j = 0; j < winLength; j++) frame[off + j] = (x[start + j] - c * x[start + j - 1]) * win[j];
