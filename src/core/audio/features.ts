@@ -206,14 +206,16 @@ function melCore(x: ArrayLike<number>, p: FeaturePreset, lnGuard: number | null)
   const pad = p.center ? nFft >> 1 : 0;
   const n = x.length;
   const c = p.preemphasis ?? 0;
-  // The window placed in the nFft frame; only the sample pairs [i0, i1) it touches are ever written
-  // (the rest of the packing buffers stay zero from allocation).
+  // The window placed in the nFft frame; only the sample pairs [i0, i1) it touches are read.
   const wf = new Float64Array(nFft);
   wf.set(makeWindow(p.window, winLength), offW);
   const i0 = offW >> 1, i1 = (offW + winLength + 1) >> 1;
   const wEven = new Float64Array(i1 - i0), wOdd = new Float64Array(i1 - i0), dst = new Uint32Array(i1 - i0);
   for (let i = i0; i < i1; i++) { wEven[i - i0] = wf[2 * i]; wOdd[i - i0] = wf[2 * i + 1]; dst[i - i0] = rev[i]; }
   const np = i1 - i0;
+  // The transform runs in place, so the slots outside the window's pairs are re-zeroed per frame.
+  const zeroSlots = Uint32Array.from(Array.from(rev.subarray(0, i0)).concat(Array.from(rev.subarray(i1))));
+  const nz = zeroSlots.length;
   // Edge frames (centre padding, signal start) go through forEachFrame's padding logic once.
   const edge = new Set<number>();
   const lo = 2 * i0, hi = 2 * i1; // frame-relative sample span that is read
@@ -223,6 +225,7 @@ function melCore(x: ArrayLike<number>, p: FeaturePreset, lnGuard: number | null)
     const s = t * hop - pad + lo;
     if (s >= 1 && s + (hi - lo) <= n) return; // interior: handled below
     edge.add(t);
+    for (let i = 0; i < nz; i++) { zr[zeroSlots[i]] = 0; zi[zeroSlots[i]] = 0; }
     for (let i = 0; i < np; i++) { const d = dst[i]; zr[d] = frame[lo + 2 * i]; zi[d] = frame[lo + 2 * i + 1]; }
     fft.packedPower(spec);
     frameMel(t);
@@ -234,6 +237,7 @@ function melCore(x: ArrayLike<number>, p: FeaturePreset, lnGuard: number | null)
   for (let t = 0; t < frames; t++) {
     if (edge.has(t)) continue;
     const s = t * hop - pad + lo;
+    for (let i = 0; i < nz; i++) { zr[zeroSlots[i]] = 0; zi[zeroSlots[i]] = 0; }
     if (c) {
       for (let i = 0, k = s; i < np; i++, k += 2) {
         const d = dst[i], a = xf[k];
