@@ -1,2 +1,3 @@
 import type { BuildOptions } from 'esbuild';
 export const targets: BuildOptions[];
+export function ensureNetron(): boolean;

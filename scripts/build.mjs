@@ -2,6 +2,8 @@
 // renderers/webviews (browser/esm). `--watch` rebuilds on change; `--minify` for packaging.
 import * as esbuild from 'esbuild';
 import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { wallsPlugin } from './walls.mjs';
 
@@ -28,11 +30,29 @@ export const targets = [
   { ...common, platform: 'node', format: 'cjs', external: nodeExternals,
     entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
   { ...common, platform: 'browser', format: 'esm',
-    entryPoints: { 'notebook-renderer': 'src/renderers/notebook-renderer.ts', 'model-editor': 'src/renderers/model-editor.ts' },
+    entryPoints: {
+      'notebook-renderer': 'src/renderers/notebook-renderer.ts',
+      'model-editor': 'src/renderers/model-editor.ts',
+      'netron-host': 'src/renderers/netron/main.ts',
+    },
     outdir: 'dist/webview' },
 ];
 
+/**
+ * Netron's viewer files (dist/netron/) come from the pinned PyPI package, fetched once by
+ * scripts/fetch-netron.sh. Without them (offline, no cached wheel) the build goes on and the
+ * "Open in Netron" view says that Netron is not bundled and offers the built-in inspector.
+ */
+export function ensureNetron() {
+  if (existsSync(path.join(root, 'dist/netron/view.js'))) return true;
+  const r = spawnSync('bash', [path.join(root, 'scripts/fetch-netron.sh')], { cwd: root, stdio: 'inherit' });
+  if (r.status === 0) return true;
+  console.warn('warning: Netron could not be fetched (scripts/fetch-netron.sh failed); "Open in Netron" will say it is not bundled.');
+  return false;
+}
+
 async function main() {
+  ensureNetron();
   if (watch) {
     for (const t of targets) await (await esbuild.context(t)).watch();
     console.log('watching src/ ...');

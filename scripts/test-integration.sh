@@ -23,7 +23,16 @@ fi
 
 node test/integration/build.mjs
 
-exec node --import tsx test/integration/run.ts \
-  --vsix "$vsix" \
-  --tests out/test/integration/suite/index.js \
-  "$@"
+run() { node --import tsx test/integration/run.ts --vsix "$vsix" --tests out/test/integration/suite/index.js "$@"; }
+if [ -n "${ONNX_LAB_IT_GREP:-}" ]; then
+  run "$@"
+  exit
+fi
+# Two passes: everything else with the workspace trusted, then Restricted Mode in an untrusted folder.
+status=0
+ONNX_LAB_IT_GREP='Restricted Mode' ONNX_LAB_IT_GREP_INVERT=1 run "$@" || status=$?
+untrusted=$(mktemp -d)
+cp -r samples/. "$untrusted/"
+ONNX_LAB_IT_GREP='Restricted Mode' run --untrusted --workspace "$untrusted" --artifacts test-results/integration-restricted "$@" || status=$?
+rm -rf "$untrusted"
+exit $status

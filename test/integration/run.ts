@@ -66,6 +66,8 @@ interface Options {
   chromium: string;
   keep: boolean;
   verbose: boolean;
+  /** Workspace trust on and the workspace left untrusted (Restricted Mode). */
+  untrusted: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -81,6 +83,7 @@ function parseOptions(argv: string[]): Options {
       chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
       keep: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
+      untrusted: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -90,6 +93,7 @@ function parseOptions(argv: string[]): Options {
       'usage: node --import tsx test/integration/run.ts --vsix FILE.vsix --tests suite/index.js\n' +
         '         [--workspace DIR] [--artifacts DIR] [--timeout SECONDS] [--code-server entry.js]\n' +
         '         [--chromium PATH] [--keep (keep temp dir)] [--verbose (code-server log to stderr)]\n' +
+        '         [--untrusted (workspace trust on, the workspace untrusted: Restricted Mode)]\n' +
         'env: ONNX_LAB_IT_GREP=pattern (mocha grep), ONNX_LAB_IT_TEST_TIMEOUT_MS (per test)',
     );
     process.exit(0);
@@ -114,6 +118,7 @@ function parseOptions(argv: string[]): Options {
     chromium: file(values.chromium, 'Chromium'),
     keep: values.keep,
     verbose: values.verbose,
+    untrusted: values.untrusted,
   };
 }
 
@@ -224,7 +229,7 @@ async function startCodeServer(
     '--extensions-dir', extensions,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(opts.untrusted ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
   ];
@@ -324,7 +329,7 @@ async function main(): Promise<number> {
     const profile = join(tmp, 'chromium-profile');
     for (const d of [join(userData, 'User'), join(userData, 'Machine'), extensions, profile, join(tmp, 'tmp')]) mkdirSync(d, { recursive: true });
     // code-server reads user settings from <user-data>/User; Machine holds remote settings.
-    const settings = JSON.stringify(USER_SETTINGS, null, 2);
+    const settings = JSON.stringify({ ...USER_SETTINGS, 'security.workspace.trust.enabled': opts.untrusted, 'security.workspace.trust.startupPrompt': 'never' }, null, 2);
     writeFileSync(join(userData, 'User/settings.json'), settings);
     writeFileSync(join(userData, 'Machine/settings.json'), settings);
 

@@ -5,7 +5,7 @@
 import { OnnxLabError } from '../errors';
 import { lnInPlace } from './fastlog';
 import { RealFft } from './fft';
-import { melFilterbank, type MelFilterbank, type MelNorm, type MelScale } from './mel';
+import { applyMel, melFilterbank, type MelFilterbank, type MelNorm, type MelScale } from './mel';
 import { downmix, resample, type ResampleQuality } from './resample';
 import { forEachFrame, makeWindow, stftFrameCount, type PadMode, type WindowName } from './stft';
 import type { AudioData } from './types';
@@ -138,25 +138,44 @@ function filterbankFor(p: FeaturePreset): MelFilterbank {
   return fb;
 }
 
-/** A filterbank flattened into one weight array: filter m is w[off[m] .. off[m+1]) over bins start[m]... */
-interface FlatMel {
-  w: Float64Array;
-  off: Int32Array;
-  start: Int32Array;
+/**
+ * A triangular filterbank by bins: bin k feeds filter lo[k] with weight w0[k] and filter lo[k] + 1 with
+ * w1[k] (the falling edge of one triangle and the rising edge of the next), lo[] non-decreasing. One
+ * pass over the bins with two running sums then replaces a short inner loop per filter, and every
+ * filter still adds its bins in ascending order, so the sums are bit-identical to the per-filter ones.
+ */
+interface BinMel {
+  k0: number;
+  k1: number;
+  lo: Int32Array;
+  w0: Float64Array;
+  w1: Float64Array;
 }
-const flatCache = new WeakMap<MelFilterbank, FlatMel>();
-function flatten(fb: MelFilterbank): FlatMel {
-  let f = flatCache.get(fb);
-  if (!f) {
-    const nm = fb.weights.length;
-    const off = new Int32Array(nm + 1);
-    for (let m = 0; m < nm; m++) off[m + 1] = off[m] + fb.weights[m].length;
-    const w = new Float64Array(off[nm]);
-    for (let m = 0; m < nm; m++) w.set(fb.weights[m], off[m]);
-    f = { w, off, start: fb.start.slice() };
-    flatCache.set(fb, f);
+const binCache = new WeakMap<MelFilterbank, BinMel | null>();
+function byBins(fb: MelFilterbank): BinMel | null {
+  if (binCache.has(fb)) return binCache.get(fb)!;
+  const nb = fb.nBins, nm = fb.weights.length;
+  const lo = new Int32Array(nb).fill(-1), w0 = new Float64Array(nb), w1 = new Float64Array(nb);
+  let ok = true, k0 = nb, k1 = 0;
+  for (let m = 0; m < nm && ok; m++) {
+    const w = fb.weights[m];
+    for (let j = 0; j < w.length; j++) {
+      if (w[j] === 0) continue;
+      const k = fb.start[m] + j;
+      k0 = Math.min(k0, k);
+      k1 = Math.max(k1, k + 1);
+      if (lo[k] < 0) { lo[k] = m; w0[k] = w[j]; } else if (lo[k] === m - 1) w1[k] = w[j]; else ok = false;
+    }
   }
-  return f;
+  // Bins no filter uses inherit the previous bin's filter (zero weights) so lo stays non-decreasing.
+  for (let k = k0; k < k1 && ok; k++) {
+    if (lo[k] < 0) lo[k] = k > k0 ? lo[k - 1] : 0;
+    if (k > k0 && lo[k] < lo[k - 1]) ok = false;
+    if (lo[k] + 1 >= nm && w1[k] !== 0) ok = false;
+  }
+  const r = ok && k0 < k1 ? { k0, k1, lo, w0, w1 } : null;
+  binCache.set(fb, r);
+  return r;
 }
 
 /**
@@ -171,21 +190,36 @@ function melCore(x: ArrayLike<number>, p: FeaturePreset, lnGuard: number | null)
   const frames = Math.max(0, all - p.dropLastFrames);
   const fft = new RealFft(p.nFft);
   const fb = filterbankFor(p);
-  const { w, off, start } = flatten(fb);
+  const bm = byBins(fb);
   const nm = p.nMels, bins = fft.bins, magnitude = p.power === 1;
   const out = new Float64Array(nm * frames);
   const spec = new Float64Array(bins);
   const mel = new Float64Array(nm);
   const melHi = new Uint32Array(mel.buffer);
+  const guard = lnGuard ?? 0;
   const frameMel = (t: number) => {
     if (magnitude) for (let k = 0; k < bins; k++) spec[k] = Math.sqrt(spec[k]);
-    for (let m = 0; m < nm; m++) {
-      const s0 = start[m] - off[m];
-      let acc = 0;
-      for (let j = off[m], e = off[m + 1]; j < e; j++) acc += w[j] * spec[s0 + j];
-      mel[m] = lnGuard === null ? acc : acc + lnGuard;
+    if (bm) {
+      const { k0, k1, lo, w0, w1 } = bm;
+      let cur = lo[k0], a = 0, b = 0; // running sums of filters cur and cur + 1
+      for (let m = 0; m < cur; m++) mel[m] = 0;
+      for (let k = k0; k < k1; k++) {
+        const m = lo[k];
+        while (cur < m) { mel[cur++] = a; a = b; b = 0; }
+        const v = spec[k];
+        a += w0[k] * v;
+        b += w1[k] * v;
+      }
+      mel[cur++] = a;
+      if (cur < nm) mel[cur++] = b;
+      for (; cur < nm; cur++) mel[cur] = 0;
+    } else {
+      applyMel(fb, spec, mel);
     }
-    if (lnGuard !== null) lnInPlace(mel, melHi, nm, mel);
+    if (lnGuard !== null) {
+      for (let m = 0; m < nm; m++) mel[m] += guard;
+      lnInPlace(mel, melHi, nm, mel);
+    }
     for (let m = 0, o = t; m < nm; m++, o += frames) out[o] = mel[m];
   };
   const packed = fft.packed;

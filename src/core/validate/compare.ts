@@ -87,7 +87,14 @@ export function extraOutput(name: string, actual: Tensor | undefined, tolerance:
 const sameDims = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** Compare one output. Never throws on bad data: a shape or dtype mismatch is a failure with a reason. */
-export function compareTensors(name: string, actual: Tensor, golden: Tensor, tol: Tolerance = DEFAULT_TOLERANCE): OutputComparison {
+export interface CompareOptions {
+  /** Report top-k agreement over the last axis: true always, undefined when the name looks like logits/scores/probabilities. */
+  topK?: boolean;
+}
+
+const LOGITS_NAME = /logit|prob|score|class|softmax/i;
+
+export function compareTensors(name: string, actual: Tensor, golden: Tensor, tol: Tolerance = DEFAULT_TOLERANCE, opts: CompareOptions = {}): OutputComparison {
   const c = emptyStats(name, 'pass', tol);
   c.actual = { dtype: actual.dtype, dims: [...actual.dims] };
   c.golden = { dtype: golden.dtype, dims: [...golden.dims] };
@@ -97,7 +104,7 @@ export function compareTensors(name: string, actual: Tensor, golden: Tensor, tol
   c.elements = n;
   if (actual.data.length !== n || golden.data.length !== n) return fail(c, `holds ${actual.data.length} values, golden ${golden.data.length}, shape needs ${n}`);
   if (!isFloatDtype(golden.dtype)) return compareExact(c, actual, golden);
-  return compareFloat(c, toFloat64(actual), toFloat64(golden), golden.dims, tol);
+  return compareFloat(c, toFloat64(actual), toFloat64(golden), golden.dims, tol, opts.topK ?? LOGITS_NAME.test(name));
 }
 
 function fail(c: OutputComparison, reason: string): OutputComparison {
@@ -149,7 +156,7 @@ function cosine(a: Float64Array, b: Float64Array): number {
   return dot / Math.sqrt(na * nb);
 }
 
-function compareFloat(c: OutputComparison, a: Float64Array, b: Float64Array, dims: readonly number[], tol: Tolerance): OutputComparison {
+function compareFloat(c: OutputComparison, a: Float64Array, b: Float64Array, dims: readonly number[], tol: Tolerance, wantTopK: boolean): OutputComparison {
   const { atol, rtol } = tol;
   const numpy = tol.rule === 'numpy';
   const nf = c.nonFinite;
@@ -218,7 +225,7 @@ function compareFloat(c: OutputComparison, a: Float64Array, b: Float64Array, dim
   c.meanRelError = finite ? sumRel / finite : 0;
   c.cosine = na === 0 && nb === 0 ? 1 : na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
   c.mismatchPct = b.length ? (100 * c.mismatches) / b.length : 0;
-  c.topK = topK(a, b, dims);
+  if (wantTopK) c.topK = topK(a, b, dims);
   if (c.mismatches) {
     const parts = [`${c.mismatches} of ${b.length} values (${c.mismatchPct.toPrecision(3)}%) beyond ${numpy ? 'atol + rtol·|golden|' : 'atol and rtol'}`];
     if (nf.mismatched) parts.push(`${nf.mismatched} NaN/Inf mismatches (NaN actual ${nf.actualNaN}, golden ${nf.goldenNaN})`);
@@ -263,23 +270,23 @@ function topIndices(x: Float64Array, off: number, n: number, k: number): number[
  * Compare a golden value (tensor, sequence, optional) with what the runtime returned for it.
  * Sequences compare element by element (`name[i]`); an empty optional must be absent.
  */
-export function compareValues(name: string, actual: GoldenValue | undefined, golden: GoldenValue, tol: Tolerance): OutputComparison[] {
+export function compareValues(name: string, actual: GoldenValue | undefined, golden: GoldenValue, tol: Tolerance, opts: CompareOptions = {}): OutputComparison[] {
   if (golden.kind === 'tensor') {
     if (!actual) return [missingOutput(name, golden.tensor, tol)];
     if (actual.kind !== 'tensor') return [fail(emptyStats(name, 'fail', tol), `a ${actual.kind}, golden a tensor`)];
-    return [compareTensors(name, actual.tensor, golden.tensor, tol)];
+    return [compareTensors(name, actual.tensor, golden.tensor, tol, opts)];
   }
   if (golden.kind === 'optional') {
     if (golden.value === null) {
       const present = actual && !(actual.kind === 'optional' && actual.value === null);
       return [present ? fail(emptyStats(name, 'fail', tol), 'has a value, golden is an empty optional') : emptyStats(name, 'pass', tol)];
     }
-    return compareValues(name, actual?.kind === 'optional' ? actual.value ?? undefined : actual, golden.value, tol);
+    return compareValues(name, actual?.kind === 'optional' ? actual.value ?? undefined : actual, golden.value, tol, opts);
   }
   if (!actual) return [missingOutput(name, undefined, tol)];
   if (actual.kind !== 'sequence') return [fail(emptyStats(name, 'fail', tol), `a ${actual.kind}, golden a sequence`)];
   if (actual.elements.length !== golden.elements.length) {
     return [fail(emptyStats(name, 'fail', tol), `sequence of ${actual.elements.length}, golden ${golden.elements.length}`)];
   }
-  return golden.elements.flatMap((g, i) => compareValues(`${name}[${i}]`, actual.elements[i], g, tol));
+  return golden.elements.flatMap((g, i) => compareValues(`${name}[${i}]`, actual.elements[i], g, tol, opts));
 }

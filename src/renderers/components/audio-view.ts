@@ -2,8 +2,11 @@ import { LitElement, html, css, nothing, type TemplateResult } from 'lit';
 import type { AudioPayload, Region } from '../../protocol/audio-payload';
 import { themeStyles } from './theme';
 import { linkViews, type TimeView } from './time-view';
-import { WaveformView } from './waveform-view';
-import { SpectrogramView } from './spectrogram-view';
+// Side-effect imports: they define <onnx-waveform> and <onnx-spectrogram> (the classes are only types here).
+import './waveform-view';
+import './spectrogram-view';
+import type { WaveformView } from './waveform-view';
+import type { SpectrogramView } from './spectrogram-view';
 
 /**
  * A waveform above a spectrogram (either may be absent), sharing one time window, cursor and

@@ -13,6 +13,7 @@ export async function run(): Promise<void> {
     reporter: 'spec',
     timeout: Number(process.env.ONNX_LAB_IT_TEST_TIMEOUT_MS ?? 60_000),
     grep: process.env.ONNX_LAB_IT_GREP || undefined,
+    invert: process.env.ONNX_LAB_IT_GREP_INVERT === '1',
   });
   // build.mjs emits each *.test.ts as its own *.test.js next to this file.
   const files = readdirSync(__dirname)

@@ -1,0 +1,9 @@
+/** Export validation core: golden readers and comparison (no onnxruntime, no vscode). */
+export * from './tensor';
+export * from './compare';
+export * from './golden';
+export * from './report';
+export { decodeGoldenPb, tensorFromProto, type PbKind } from './tensorproto';
+export { decodeNpyTensor, encodeNpyTensor, listNpz, readNpzMember, type NpzMember } from './numpy';
+export { parseManifest, type Manifest, type ManifestCase } from './manifest';
+export { readPolygraphyInputs, readPolygraphyOutputs, isPolygraphyRunResults } from './polygraphy';
