@@ -39,16 +39,19 @@ export const targets = [
 ];
 
 /**
- * Netron's viewer files (dist/netron/) come from the pinned PyPI package, fetched once by
- * scripts/fetch-netron.sh. Without them (offline, no cached wheel) the build goes on and the
- * "Open in Netron" view says that Netron is not bundled and offers the built-in inspector.
+ * Netron's viewer files (dist/netron/) come from the pinned PyPI package, unpacked by
+ * scripts/fetch-netron.sh (a no-op when dist/netron already matches the pin). Without them
+ * (offline, no cached wheel) the build goes on and the "Open in Netron" view says that Netron is
+ * not bundled and offers the built-in inspector.
  */
 export function ensureNetron() {
-  if (existsSync(path.join(root, 'dist/netron/view.js'))) return true;
   const r = spawnSync('bash', [path.join(root, 'scripts/fetch-netron.sh')], { cwd: root, stdio: 'inherit' });
   if (r.status === 0) return true;
-  console.warn('warning: Netron could not be fetched (scripts/fetch-netron.sh failed); "Open in Netron" will say it is not bundled.');
-  return false;
+  const kept = existsSync(path.join(root, 'dist/netron/view.js'));
+  console.warn(kept
+    ? 'warning: scripts/fetch-netron.sh failed; dist/netron was kept as it was.'
+    : 'warning: Netron could not be fetched (scripts/fetch-netron.sh failed); "Open in Netron" will say it is not bundled.');
+  return kept;
 }
 
 async function main() {

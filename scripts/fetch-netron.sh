@@ -3,7 +3,9 @@
 # dist/netron/ (the "Open in Netron" webview loads them from there). Nothing of Netron is committed:
 # the wheel is cached in .tools/netron-wheel/ (ignored) and fetched only when it is missing.
 #
-#   bash scripts/fetch-netron.sh          # idempotent; exits non-zero when the wheel cannot be had
+#   bash scripts/fetch-netron.sh          # idempotent: a no-op (no pip) when dist/netron matches the pin and file list
+#   bash scripts/fetch-netron.sh --force  # unpack again
+# Exits non-zero when the wheel cannot be had (offline without .tools/netron-wheel).
 #
 # Environment: NETRON_VERSION (default below; change it together with the file list when upgrading).
 set -euo pipefail
@@ -26,6 +28,12 @@ files=(
   protobuf.js text.js flatbuffers.js flexbuffers.js json.js xml.js
   tflite.js tflite-schema.js tensorrt.js rknn.js rknn-schema.js om.js om-proto.js
 )
+
+# dist/netron/.stamp records what was unpacked: the same pin and file list means nothing to do.
+stamp="netron $version: ${files[*]}"
+if [ "${1:-}" != "--force" ] && [ -f "$out/view.js" ] && [ "$(cat "$out/.stamp" 2>/dev/null)" = "$stamp" ]; then
+  exit 0
+fi
 
 if [ ! -f "$wheel" ]; then
   mkdir -p "$wheel_dir"
@@ -79,8 +87,10 @@ OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
 SOFTWARE.
 EOF
 printf '{ "version": "%s" }\n' "$version" > "$tmp/netron-version.json"
+printf '%s\n' "$stamp" > "$tmp/.stamp"
 
 # Swap in the new folder whole, so a failed run never leaves a half-filled dist/netron.
+chmod 755 "$tmp" && chmod 644 "$tmp"/* "$tmp/.stamp"
 rm -rf "$out.new" && mkdir -p "$(dirname "$out")" && cp -r "$tmp" "$out.new"
 rm -rf "$out" && mv "$out.new" "$out"
 echo "fetch-netron: netron $version -> $out ($(du -sk "$out" | cut -f1) KB, ${#files[@]} files)"

@@ -8,9 +8,11 @@ graph.output). A test passes when every output of every data set passes:
       numpy rule:      numpy.allclose(a, b, rtol, atol, equal_nan=True)
       polygraphy rule: fails only where |a-b| > atol and |a-b| > rtol*|b| (same Inf equals)
   - other dtypes: numpy.array_equal.
-Prints nothing; writes {test_name: {"numpy": v, "polygraphy": v, "error": msg?}} as JSON (v: pass/fail/error).
+Each --tol ATOL,RTOL gives one pair of verdicts from the same inference (default 1e-7,1e-3, the ONNX
+backend tests' own). Writes {"tests": {test_name: {"ATOL,RTOL": {"numpy": v, "polygraphy": v}, ...,
+"error": msg?}}, "seconds": s} as JSON (v: pass/fail/error).
 
-usage: validate_sweep.py DIR --out OUT.json [--atol A] [--rtol R] [--only NAME ...]
+usage: validate_sweep.py DIR --out OUT.json [--tol ATOL,RTOL ...] [--only NAME ...]
 """
 import argparse
 import glob
@@ -74,7 +76,7 @@ def compare(a, b, atol, rtol):
     return numpy_ok, not bool(bad.any())
 
 
-def run_test(test_dir, atol, rtol):
+def run_test(test_dir, tols):
     model_path = os.path.join(test_dir, "model.onnx")
     model = onnx.load(model_path)
     graph_inputs = list(model.graph.input)
@@ -84,7 +86,7 @@ def run_test(test_dir, atol, rtol):
     so.inter_op_num_threads = 1
     so.log_severity_level = 4
     sess = ort.InferenceSession(model_path, so, providers=["CPUExecutionProvider"])
-    numpy_ok = poly_ok = True
+    ok = {t: [True, True] for t in tols}
     sets = sorted(glob.glob(os.path.join(test_dir, "test_data_set_*")), key=lambda s: int(s.rsplit("_", 1)[1]))
     for ds in sets:
         feeds = {}
@@ -102,32 +104,33 @@ def run_test(test_dir, atol, rtol):
         names = [o.name for o in graph_outputs]
         got = dict(zip(names, sess.run(names, feeds)))
         for name, b in expected.items():
-            n, p = compare(got.get(name), b, atol, rtol)
-            numpy_ok, poly_ok = numpy_ok and n, poly_ok and p
-    v = lambda ok: "pass" if ok else "fail"
-    return {"numpy": v(numpy_ok), "polygraphy": v(poly_ok)}
+            for t, (atol, rtol) in tols.items():
+                n, p = compare(got.get(name), b, atol, rtol)
+                ok[t] = [ok[t][0] and n, ok[t][1] and p]
+    v = lambda good: "pass" if good else "fail"
+    return {t: {"numpy": v(n), "polygraphy": v(p)} for t, (n, p) in ok.items()}
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("dir")
     ap.add_argument("--out", required=True)
-    ap.add_argument("--atol", type=float, default=1e-7)
-    ap.add_argument("--rtol", type=float, default=1e-3)
+    ap.add_argument("--tol", action="append", help="ATOL,RTOL (repeatable)")
     ap.add_argument("--only", nargs="*")
     args = ap.parse_args()
     ort.set_default_logger_severity(4)
     tests = sorted(d for d in glob.glob(os.path.join(args.dir, "*")) if os.path.isfile(os.path.join(d, "model.onnx")))
     if args.only:
         tests = [t for t in tests if os.path.basename(t) in set(args.only)]
+    tols = {t: tuple(float(x) for x in t.split(",")) for t in (args.tol or ["1e-7,1e-3"])}
     result = {}
     t0 = time.perf_counter()
     for t in tests:
         try:
-            result[os.path.basename(t)] = run_test(t, args.atol, args.rtol)
+            result[os.path.basename(t)] = run_test(t, tols)
         except Exception as e:  # could not run: reported, not a verdict
             msg = str(e).strip().split("\n")[0][:300]
-            result[os.path.basename(t)] = {"numpy": "error", "polygraphy": "error", "error": msg}
+            result[os.path.basename(t)] = {**{k: {"numpy": "error", "polygraphy": "error"} for k in tols}, "error": msg}
     with open(args.out, "w") as f:
         json.dump({"tests": result, "seconds": time.perf_counter() - t0}, f, indent=1)
 

@@ -4,6 +4,8 @@ import { ModelEditorProvider, MODEL_EDITOR_VIEW_TYPE } from './model-editor';
 import { NotebookKernelController } from './notebook-controller';
 import { RenderedViews } from './rendered-events';
 import { LintDiagnostics } from './lint-diagnostics';
+import { registerCellCompletions } from './cell-completions';
+import { registerNetron } from './netron-panel';
 import { RENDERER_ID, type RendererMessage } from '../protocol/renderer';
 
 /** What `activate` returns: used by integration tests to observe what the user sees. */
@@ -20,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): OnnxLabApi {
   context.subscriptions.push(
     rendered,
     lint,
+    registerCellCompletions(),
     notebookKernel,
     vscode.window.registerCustomEditorProvider(MODEL_EDITOR_VIEW_TYPE, new ModelEditorProvider(context.extensionUri, rendered, lint), {
       supportsMultipleEditorsPerDocument: true,
@@ -33,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): OnnxLabApi {
       if (!target) return vscode.window.showErrorMessage('ONNX Lab: choose an .onnx file to inspect.');
       return vscode.commands.executeCommand('vscode.openWith', target, MODEL_EDITOR_VIEW_TYPE);
     }),
+    ...registerNetron(context.extensionUri, rendered, MODEL_EDITOR_VIEW_TYPE),
   );
   return { rendered, notebookKernel, lint };
 }

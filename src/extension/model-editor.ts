@@ -32,6 +32,7 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider 
     webview.onDidReceiveMessage(async (m: FromModelEditor) => {
       if (m.type === 'ready') post(await this.summarize(document.uri));
       else if (m.type === 'copy') await vscode.env.clipboard.writeText(m.text);
+      else if (m.type === 'open-in-netron') await vscode.commands.executeCommand('onnxLab.openInNetron', document.uri);
       else if (m.type === 'rendered') this.rendered.report({ view: 'model-editor', uri: document.uri.toString(), text: m.text });
     });
   }

@@ -15,6 +15,8 @@ export class NotebookKernelController implements vscode.Disposable {
   private readonly kernels = new Map<string, KernelClient>();
   private readonly disposables: vscode.Disposable[] = [];
   private executionOrder = 0;
+  /** Kernels the user interrupted, so a cell that then fails says so instead of "the kernel died". */
+  private readonly interrupted = new WeakSet<KernelClient>();
 
   constructor(private readonly kernelScript: string) {
     this.controller = vscode.notebooks.createNotebookController(ONNX_LAB_KERNELSPEC.name, NOTEBOOK_TYPE, ONNX_LAB_KERNELSPEC.display_name);
@@ -23,7 +25,10 @@ export class NotebookKernelController implements vscode.Disposable {
     this.controller.description = 'TypeScript cells with the ONNX Lab API';
     this.controller.executeHandler = (cells, notebook) => this.executeAll(cells, notebook);
     this.controller.interruptHandler = async (notebook) => {
-      await this.kernelFor(notebook)?.interrupt();
+      const kernel = this.kernelFor(notebook);
+      if (!kernel) return;
+      this.interrupted.add(kernel);
+      await kernel.interrupt();
     };
     this.disposables.push(
       this.controller,
@@ -118,7 +123,10 @@ export class NotebookKernelController implements vscode.Disposable {
       return false;
     }
     const kernel = this.kernel(notebook);
-    execution.token.onCancellationRequested(() => void kernel.interrupt());
+    execution.token.onCancellationRequested(() => {
+      this.interrupted.add(kernel);
+      void kernel.interrupt();
+    });
     try {
       const r = await kernel.execute(cell.document.getText(), language, {
         stream: (name, text) => void execution.appendOutput(new vscode.NotebookCellOutput([name === 'stdout' ? vscode.NotebookCellOutputItem.stdout(text) : vscode.NotebookCellOutputItem.stderr(text)])),
@@ -126,11 +134,12 @@ export class NotebookKernelController implements vscode.Disposable {
       });
       if (r.ok && r.result) await execution.appendOutput(toCellOutput(r.result));
       if (!r.ok) await execution.appendOutput(errorOutput(r.error.name, r.error.message, r.error.stack));
+      this.interrupted.delete(kernel);
       execution.end(r.ok, Date.now());
       return r.ok;
     } catch (e) {
       const died = e instanceof KernelDiedError;
-      const message = execution.token.isCancellationRequested
+      const message = this.interrupted.has(kernel)
         ? 'Interrupted: the cell did not stop when asked, so its kernel was ended; the next run starts a fresh kernel (earlier state is lost).'
         : (e as Error).message;
       await execution.appendOutput(errorOutput(died ? 'KernelDied' : 'KernelError', message));

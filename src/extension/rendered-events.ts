@@ -2,8 +2,11 @@ import * as vscode from 'vscode';
 
 /** What a webview reported it shows, so integration tests can assert on what the user sees. */
 export interface RenderedView {
-  /** `model-editor`: the .onnx editor (uri = the model); `notebook-output`: a renderer output (uri = the output id). */
-  view: 'model-editor' | 'notebook-output';
+  /**
+   * `model-editor`: the .onnx editor (uri = the model); `notebook-output`: a renderer output (uri = the output id);
+   * `netron`: the "Open in Netron" panel (uri = the model; text = the graph inputs/outputs Netron drew, or the message it shows instead).
+   */
+  view: 'model-editor' | 'notebook-output' | 'netron';
   uri: string;
   text: string;
 }

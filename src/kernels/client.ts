@@ -90,7 +90,7 @@ export class KernelClient {
    * Stops the running cell: first by asking (a cell waiting on a promise ends, state kept), then,
    * if it has not ended within `graceMs` (a busy loop), by killing the process. Resolves with how.
    */
-  async interrupt(graceMs = 500): Promise<'interrupted' | 'killed' | 'idle'> {
+  async interrupt(graceMs = 300): Promise<'interrupted' | 'killed' | 'idle'> {
     if (this.exited) return 'idle';
     const running = [...this.pending.values()];
     if (!running.length) return 'idle';

@@ -4,7 +4,7 @@
  */
 import type { OutputItem } from '../protocol/kernel';
 import { MIME } from '../protocol/mime';
-import { buildWaveformPart, encodeAudioPayload, type Region, type SpectrogramPart, type WaveformPart } from '../protocol/audio-payload';
+import { buildWaveformPart, encodeAudioPayload, maxPoolFrames, type Region, type SpectrogramPart, type WaveformPart } from '../protocol/audio-payload';
 import { colormapLut } from '../protocol/colormaps';
 import {
   computeFeatures, downmix, forEachFrame, getPreset, hzToMel, melSpectrogram, melToHz, RealFft, resample,
@@ -221,16 +221,23 @@ export function spectrogramPart(a: AudioData, o: SpectrogramOptions = {}): Spect
     for (let i = 0; i < values.length; i++) q[i] = Math.round((values[i] - min) * k);
     stored = q;
   }
+  // Long inputs carry a max-pooled overview (≤ 4096 columns, factor a power of 4) so a full view paints without reading every frame.
+  let overviewFactor = 1;
+  while (frames / overviewFactor > 4096) overviewFactor *= 4;
+  const overview = overviewFactor > 1 ? maxPoolFrames(stored, bins, frames, overviewFactor) : undefined;
   const hopSeconds = p.hop / p.sampleRate;
   return {
     header: {
       kind: 'spectrogram', bins, frames, hopSeconds,
       t0: p.center ? 0 : p.nFft / 2 / p.sampleRate,
+      audioSeconds: x.length / p.sampleRate,
       scale, unit, min, max, valueFormat: quantise ? 'u16' : 'f32', preset: p.name,
+      ...(overview ? { overviewFactor } : {}),
       ...(o.title ? { title: o.title } : {}), ...(o.regions ? { regions: o.regions } : {}),
     },
     values: stored,
     binHz,
+    ...(overview ? { overview } : {}),
   };
 }
 

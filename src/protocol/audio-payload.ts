@@ -66,12 +66,16 @@ export interface SpectrogramHeader {
   scale: FrequencyScale;
   /** Unit of the values ('dB', 'ln', 'log10', 'norm'); shown in the readout and legend. */
   unit: string;
+  /** Length of the source audio in seconds (the view's extent); absent: frames · hopSeconds. */
+  audioSeconds?: number;
   /** Min and max of the values (NaN-free), for the default colour range. */
   min: number;
   max: number;
   /** How values are stored: f32, or u16 quantised as min + q · (max − min) / 65535. */
   valueFormat: 'f32' | 'u16';
   preset?: string;
+  /** When > 1, the array 'overview' holds the max over every `overviewFactor` frames (a power of 4), for instant long views. */
+  overviewFactor?: number;
   title?: string;
   regions?: Region[];
 }
@@ -94,6 +98,8 @@ export interface SpectrogramPart {
   header: SpectrogramHeader;
   values: Float32Array | Uint16Array;
   binHz: Float32Array;
+  /** [bins, ceil(frames / overviewFactor)], same storage type as values. */
+  overview?: Float32Array | Uint16Array;
 }
 
 export interface AudioPayload {
@@ -128,7 +134,7 @@ export function encodeAudioPayload(payload: AudioPayload): Uint8Array {
   if (payload.spectrogram) {
     const s = payload.spectrogram;
     parts.push(s.header);
-    named.push([{ name: 'values', array: s.values }, { name: 'binHz', array: s.binHz }]);
+    named.push([{ name: 'values', array: s.values }, { name: 'binHz', array: s.binHz }, ...(s.overview ? [{ name: 'overview', array: s.overview }] : [])]);
   }
   let offset = 0;
   const header: ContainerHeader = {
@@ -222,7 +228,12 @@ export function decodeAudioPayload(bytes: Uint8Array): AudioPayload {
       const values = get(arrays, 'values', h.valueFormat === 'u16' ? 'u16' : 'f32') as Float32Array | Uint16Array;
       const binHz = get(arrays, 'binHz', 'f32') as Float32Array;
       if (values.length !== h.bins * h.frames || binHz.length !== h.bins) throw new PayloadError('spectrogram arrays do not match bins × frames');
-      out.spectrogram = { header: h as SpectrogramHeader, values, binHz };
+      let overview: Float32Array | Uint16Array | undefined;
+      if ((h.overviewFactor ?? 1) > 1) {
+        overview = get(arrays, 'overview', h.valueFormat === 'u16' ? 'u16' : 'f32') as Float32Array | Uint16Array;
+        if (overview.length !== h.bins * Math.ceil(h.frames / h.overviewFactor!)) throw new PayloadError('spectrogram overview does not match bins × frames / overviewFactor');
+      }
+      out.spectrogram = { header: h as SpectrogramHeader, values, binHz, ...(overview ? { overview } : {}) };
     }
   }
   return out;
@@ -299,6 +310,23 @@ export function buildWaveformPart(
     samples: includeSamples ? samples : [],
     envelopes,
   };
+}
+
+/** Max over every `factor` frames of a bin-major [bins, frames] array (the spectrogram overview). */
+export function maxPoolFrames<T extends Float32Array | Uint16Array>(values: T, bins: number, frames: number, factor: number): T {
+  const cols = Math.ceil(frames / factor);
+  const out = (values instanceof Uint16Array ? new Uint16Array(bins * cols) : new Float32Array(bins * cols)) as T;
+  for (let b = 0; b < bins; b++) {
+    const rowEnd = (b + 1) * frames;
+    let i = b * frames, o = b * cols;
+    for (let c = 0; c < cols; c++, i += factor) {
+      const end = i + factor < rowEnd ? i + factor : rowEnd;
+      let m = values[i];
+      for (let j = i + 1; j < end; j++) if (values[j] > m) m = values[j];
+      out[o++] = m;
+    }
+  }
+  return out;
 }
 
 /** The float value of stored sample units (i16 → [-1, 1)). */

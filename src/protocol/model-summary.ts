@@ -101,4 +101,6 @@ export type ToModelEditor =
 export type FromModelEditor =
   | { type: 'ready' }
   | { type: 'rendered'; text: string }
-  | { type: 'copy'; text: string };
+  | { type: 'copy'; text: string }
+  /** The user asked to see the model in Netron (the extension runs onnxLab.openInNetron). */
+  | { type: 'open-in-netron' };

@@ -7,6 +7,7 @@ declare function acquireVsCodeApi(): { postMessage(m: FromModelEditor): void };
 const vscode = acquireVsCodeApi();
 const view = new ModelSummaryView();
 view.onCopy = (text) => vscode.postMessage({ type: 'copy', text });
+view.onOpenInNetron = () => vscode.postMessage({ type: 'open-in-netron' });
 document.getElementById('root')!.replaceChildren(view);
 
 window.addEventListener('message', async (event: MessageEvent<ToModelEditor>) => {

@@ -16,6 +16,8 @@ export interface SessionOptions {
   intraOpThreads?: number;
   /** Execution providers in order of preference; CPU is always the last resort. */
   providers?: string[];
+  /** onnxruntime's own log level for this session (0 verbose … 3 error, 4 fatal); default its default (2, warnings). */
+  logSeverity?: 0 | 1 | 2 | 3 | 4;
 }
 
 export interface IoInfo {
@@ -42,6 +44,7 @@ export class ModelSession {
       intraOpNumThreads: opts.intraOpThreads ?? 0,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
+      ...(opts.logSeverity !== undefined ? { logSeverityLevel: opts.logSeverity } : {}),
       // Spinning threads between runs fight the other sessions (and VS Code) for 2 cores.
       extra: { session: { intra_op: { allow_spinning: '0' } } },
     };

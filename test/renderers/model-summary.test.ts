@@ -93,9 +93,12 @@ describe('renderers in Chromium', () => {
     assert.match(rendered.text!, /batch/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'model-editor.png'), fullPage: true });
 
-    await page.locator('onnx-model-summary button').click();
+    await page.locator('onnx-model-summary button', { hasText: 'Copy as JSON' }).click();
     const copy = (await posted()).find((m) => m.type === 'copy');
     assert.equal(JSON.parse(copy!.text!).inputs[0].name, 'features');
+    // "Open in Netron" asks the extension to run onnxLab.openInNetron.
+    await page.locator('onnx-model-summary button', { hasText: 'Open in Netron' }).click();
+    assert.ok((await posted()).some((m) => m.type === 'open-in-netron'));
     await page.close();
   });
 

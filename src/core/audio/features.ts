@@ -178,13 +178,25 @@ function byBins(fb: MelFilterbank): BinMel | null {
   return r;
 }
 
+/** The log applied per frame inside the pipeline (the rest of a LogKind is applied after it). */
+type FrameLog = { kind: 'none' } | { kind: 'ln'; guard: number } | { kind: 'db'; amin: number; off: number };
+
+/** Frames buffered before their mel rows are written out, so each row gets a contiguous run. */
+const TILE = 32;
+
 /**
  * The per-frame pipeline: window (+ pre-emphasis) written straight into the real FFT's bit-reversed
- * packing buffers, power spectrum without complex bins, sparse mel (each Slaney filter spans a few
- * bins, ~2 weights per bin in all instead of nMels·bins), then `ln` of the frame when asked, written
- * to out[m·frames + t]. Same arithmetic as stft() + applyMel() in float64, minus the copies.
+ * packing buffers, power spectrum without complex bins, mel by bins (each bin feeds at most two
+ * neighbouring triangles), then the log of the frame's nMels values while they are in cache, stored
+ * as [nMels, frames] through a small tile. Same float64 arithmetic as stft() + applyMel() + log.
+ * `out32`: write float32 (rounding each float64 result once, as converting afterwards would).
  */
-function melCore(x: ArrayLike<number>, p: FeaturePreset, lnGuard: number | null): { data: Float64Array; frames: number } {
+function melCore(
+  x: ArrayLike<number>,
+  p: FeaturePreset,
+  lg: FrameLog,
+  out32 = false,
+): { data: Float64Array | Float32Array; frames: number; max: number } {
   const stftOpts = { nFft: p.nFft, hop: p.hop, winLength: p.winLength, window: p.window, center: p.center, padMode: p.padMode, preemphasis: p.preemphasis };
   const all = stftFrameCount(x.length, stftOpts);
   const frames = Math.max(0, all - p.dropLastFrames);
@@ -192,12 +204,16 @@ function melCore(x: ArrayLike<number>, p: FeaturePreset, lnGuard: number | null)
   const fb = filterbankFor(p);
   const bm = byBins(fb);
   const nm = p.nMels, bins = fft.bins, magnitude = p.power === 1;
-  const out = new Float64Array(nm * frames);
+  const out = out32 ? new Float32Array(nm * frames) : new Float64Array(nm * frames);
   const spec = new Float64Array(bins);
   const mel = new Float64Array(nm);
   const melHi = new Uint32Array(mel.buffer);
-  const guard = lnGuard ?? 0;
-  const frameMel = (t: number) => {
+  const logKind = lg.kind === 'ln' ? 1 : lg.kind === 'db' ? 2 : 0;
+  const guard = lg.kind === 'ln' ? lg.guard : 0;
+  const amin = lg.kind === 'db' ? lg.amin : 0, dbOff = lg.kind === 'db' ? lg.off : 0;
+  const dbK = 10 / Math.LN10;
+  let max = -Infinity;
+  const frameMel = () => {
     if (magnitude) for (let k = 0; k < bins; k++) spec[k] = Math.sqrt(spec[k]);
     if (bm) {
       const { k0, k1, lo, w0, w1 } = bm;
@@ -216,10 +232,21 @@ function melCore(x: ArrayLike<number>, p: FeaturePreset, lnGuard: number | null)
     } else {
       applyMel(fb, spec, mel);
     }
-    if (lnGuard !== null) {
+    if (logKind === 1) {
       for (let m = 0; m < nm; m++) mel[m] += guard;
       lnInPlace(mel, melHi, nm, mel);
+    } else if (logKind === 2) {
+      // 10·log10(max(amin, v)) − off = ln(max(amin, v))·10/ln 10 − off (NaN stays NaN, as in numpy).
+      for (let m = 0; m < nm; m++) { const v = mel[m]; if (!(v >= amin) && v === v) mel[m] = amin; }
+      lnInPlace(mel, melHi, nm, mel);
+      for (let m = 0; m < nm; m++) {
+        const v = mel[m] * dbK - dbOff;
+        mel[m] = v;
+        if (v > max) max = v;
+      }
     }
+  };
+  const storeStrided = (t: number) => {
     for (let m = 0, o = t; m < nm; m++, o += frames) out[o] = mel[m];
   };
   const packed = fft.packed;
@@ -230,9 +257,10 @@ function melCore(x: ArrayLike<number>, p: FeaturePreset, lnGuard: number | null)
       if (t >= frames) return;
       fft.forward(frame, re, im);
       for (let k = 0; k < bins; k++) spec[k] = re[k] * re[k] + im[k] * im[k];
-      frameMel(t);
+      frameMel();
+      storeStrided(t);
     });
-    return { data: out, frames };
+    return { data: out, frames, max };
   }
   const { re: zr, im: zi, rev } = packed;
   const nFft = p.nFft, hop = p.hop, winLength = p.winLength;
@@ -244,79 +272,81 @@ function melCore(x: ArrayLike<number>, p: FeaturePreset, lnGuard: number | null)
   const wf = new Float64Array(nFft);
   wf.set(makeWindow(p.window, winLength), offW);
   const i0 = offW >> 1, i1 = (offW + winLength + 1) >> 1;
-  const wEven = new Float64Array(i1 - i0), wOdd = new Float64Array(i1 - i0), dst = new Uint32Array(i1 - i0);
+  const wEven = new Float64Array(i1 - i0), wOdd = new Float64Array(i1 - i0), dst = new Int32Array(i1 - i0);
   for (let i = i0; i < i1; i++) { wEven[i - i0] = wf[2 * i]; wOdd[i - i0] = wf[2 * i + 1]; dst[i - i0] = rev[i]; }
   const np = i1 - i0;
   // The transform runs in place, so the slots outside the window's pairs are re-zeroed per frame.
-  const zeroSlots = Uint32Array.from(Array.from(rev.subarray(0, i0)).concat(Array.from(rev.subarray(i1))));
+  const zeroSlots = Int32Array.from(Array.from(rev.subarray(0, i0)).concat(Array.from(rev.subarray(i1))));
   const nz = zeroSlots.length;
-  // Edge frames (centre padding, signal start) go through forEachFrame's padding logic once.
-  const edge = new Set<number>();
-  const lo = 2 * i0, hi = 2 * i1; // frame-relative sample span that is read
-  const xf = x as Float32Array; // any indexable array; the name only documents the common case
+  const lo = 2 * i0, span = 2 * (i1 - i0); // frame-relative samples read: [lo, lo + span)
+  // Interior frames read only real samples (and the one before, for pre-emphasis): a contiguous t range.
+  const interior = (t: number) => { const s = t * hop - pad + lo; return s >= 1 && s + span <= n; };
+  // Edge frames (centre padding, signal start/end) go through forEachFrame's padding logic.
   forEachFrame(x, stftOpts, (t, frame) => {
     if (t >= frames) return;
-    const s = t * hop - pad + lo;
-    if (s >= 1 && s + (hi - lo) <= n) return; // interior: handled below
-    edge.add(t);
     for (let i = 0; i < nz; i++) { zr[zeroSlots[i]] = 0; zi[zeroSlots[i]] = 0; }
     for (let i = 0; i < np; i++) { const d = dst[i]; zr[d] = frame[lo + 2 * i]; zi[d] = frame[lo + 2 * i + 1]; }
     fft.packedPower(spec);
-    frameMel(t);
-  }, (t) => {
-    if (t >= frames) return true;
-    const s = t * hop - pad + lo;
-    return s >= 1 && s + (hi - lo) <= n;
-  });
-  for (let t = 0; t < frames; t++) {
-    if (edge.has(t)) continue;
-    const s = t * hop - pad + lo;
-    for (let i = 0; i < nz; i++) { zr[zeroSlots[i]] = 0; zi[zeroSlots[i]] = 0; }
-    if (c) {
-      for (let i = 0, k = s; i < np; i++, k += 2) {
-        const d = dst[i], a = xf[k];
-        zr[d] = (a - c * xf[k - 1]) * wEven[i];
-        zi[d] = (xf[k + 1] - c * a) * wOdd[i];
+    frameMel();
+    storeStrided(t);
+  }, (t) => t >= frames || interior(t));
+  let tA = 0;
+  while (tA < frames && !interior(tA)) tA++;
+  let tB = tA;
+  while (tB < frames && interior(tB)) tB++;
+  const xf = x as Float32Array; // any indexable array; the name only documents the common case
+  const tile = new Float64Array(nm * TILE);
+  for (let t0 = tA; t0 < tB; t0 += TILE) {
+    const cnt = Math.min(TILE, tB - t0);
+    for (let j = 0; j < cnt; j++) {
+      const s = (t0 + j) * hop - pad + lo;
+      for (let i = 0; i < nz; i++) { zr[zeroSlots[i]] = 0; zi[zeroSlots[i]] = 0; }
+      if (c) {
+        for (let i = 0, k = s; i < np; i++, k += 2) {
+          const d = dst[i], a = xf[k];
+          zr[d] = (a - c * xf[k - 1]) * wEven[i];
+          zi[d] = (xf[k + 1] - c * a) * wOdd[i];
+        }
+      } else {
+        for (let i = 0, k = s; i < np; i++, k += 2) {
+          const d = dst[i];
+          zr[d] = xf[k] * wEven[i];
+          zi[d] = xf[k + 1] * wOdd[i];
+        }
       }
-    } else {
-      for (let i = 0, k = s; i < np; i++, k += 2) {
-        const d = dst[i];
-        zr[d] = xf[k] * wEven[i];
-        zi[d] = xf[k + 1] * wOdd[i];
-      }
+      fft.packedPower(spec);
+      frameMel();
+      for (let m = 0, o = j; m < nm; m++, o += TILE) tile[o] = mel[m];
     }
-    fft.packedPower(spec);
-    frameMel(t);
+    for (let m = 0; m < nm; m++) {
+      const o = m * frames + t0, r = m * TILE;
+      for (let j = 0; j < cnt; j++) out[o + j] = tile[r + j];
+    }
   }
-  return { data: out, frames };
+  return { data: out, frames, max };
 }
 
 /** Mel spectrogram (power or magnitude, no log) as float64 [nMels, frames]. */
 export function melSpectrogram(x: ArrayLike<number>, p: FeaturePreset): { data: Float64Array; frames: number } {
-  return melCore(x, p, null);
+  const r = melCore(x, p, { kind: 'none' });
+  return { data: r.data as Float64Array, frames: r.frames };
 }
 
-/** Log-mel before any normalisation, float64 [nMels, frames] (what the proof tests compare). */
-export function logMel(x: ArrayLike<number>, p: FeaturePreset): { data: Float64Array; frames: number } {
+function logMelAs(x: ArrayLike<number>, p: FeaturePreset, out32: boolean): { data: Float64Array | Float32Array; frames: number } {
   const lg = p.log;
-  if (lg.kind === 'ln') return melCore(x, p, lg.guard);
-  const { data, frames } = melCore(x, p, null);
-  const hiw = new Uint32Array(data.buffer, data.byteOffset, data.length * 2);
+  if (lg.kind === 'ln') return melCore(x, p, { kind: 'ln', guard: lg.guard }, out32);
   if (lg.kind === 'db') {
-    // 10·log10(max(amin, v)) = ln(max(amin, v)) · 10/ln 10, the log taken in one batched pass.
-    const amin = lg.amin;
-    for (let i = 0; i < data.length; i++) if (!(data[i] >= amin)) data[i] = data[i] !== data[i] ? data[i] : amin;
-    lnInPlace(data, hiw, data.length, data);
-    const k = 10 / Math.LN10;
-    const off = 10 * Math.log10(Math.max(amin, lg.ref));
-    let max = -Infinity;
-    for (let i = 0; i < data.length; i++) {
-      const v = data[i] * k - off;
-      data[i] = v;
-      if (v > max) max = v;
+    const r = melCore(x, p, { kind: 'db', amin: lg.amin, off: 10 * Math.log10(Math.max(lg.amin, lg.ref)) }, out32);
+    const data = r.data;
+    if (lg.topDb !== null) {
+      const floor = r.max - lg.topDb;
+      for (let i = 0; i < data.length; i++) if (data[i] < floor) data[i] = floor;
     }
-    if (lg.topDb !== null) for (let i = 0; i < data.length; i++) if (data[i] < max - lg.topDb) data[i] = max - lg.topDb;
-  } else if (lg.kind === 'whisper') {
+    return r;
+  }
+  const r = melCore(x, p, { kind: 'none' }, out32);
+  const data = r.data;
+  if (lg.kind === 'whisper') {
     let max = -Infinity;
     for (let i = 0; i < data.length; i++) {
       const v = Math.log10(Math.max(data[i], 1e-10));
@@ -325,13 +355,28 @@ export function logMel(x: ArrayLike<number>, p: FeaturePreset): { data: Float64A
     }
     for (let i = 0; i < data.length; i++) data[i] = (Math.max(data[i], max - 8) + 4) / 4;
   }
-  return { data, frames };
+  return r;
+}
+
+/** Log-mel before any normalisation, float64 [nMels, frames] (what the proof tests compare). */
+export function logMel(x: ArrayLike<number>, p: FeaturePreset): { data: Float64Array; frames: number } {
+  const r = logMelAs(x, p, false);
+  return { data: r.data as Float64Array, frames: r.frames };
 }
 
 /** Features of a mono signal already at p.sampleRate. */
 export function computeFeatures(x: ArrayLike<number>, p: FeaturePreset): Features {
-  const { data, frames } = logMel(x, p);
   const nm = p.nMels;
+  if (p.normalize === 'none' && p.log.kind !== 'whisper') {
+    // Nothing left to do in float64: the pipeline rounds each value to float32 as it stores it,
+    // which skips a float64 copy of the whole output (half the memory, one pass less).
+    const r = logMelAs(x, p, true);
+    const data = r.data as Float32Array, frames = r.frames;
+    const valid = p.validFrames === 'length-div-hop' ? Math.min(frames, Math.floor(x.length / p.hop)) : frames;
+    if (valid < frames) for (let m = 0; m < nm; m++) data.fill(p.padValue, m * frames + valid, (m + 1) * frames);
+    return { data, nMels: nm, frames, validFrames: valid, preset: p.name };
+  }
+  const { data, frames } = logMel(x, p);
   const valid = p.validFrames === 'length-div-hop' ? Math.min(frames, Math.floor(x.length / p.hop)) : frames;
   const out = new Float32Array(nm * frames);
   for (let m = 0; m < nm; m++) {

@@ -12,7 +12,7 @@ export function isPowerOfTwo(n: number): boolean {
 /** In-place complex FFT of a fixed power-of-two size (forward, unnormalised). */
 export class ComplexFft {
   readonly size: number;
-  private readonly rev: Uint32Array;
+  private readonly rev: Int32Array;
   // Twiddles of the stage with butterflies `half` apart live at [half, 2·half): contiguous per stage.
   private readonly twr: Float64Array;
   private readonly twi: Float64Array;
@@ -21,7 +21,7 @@ export class ComplexFft {
     if (!isPowerOfTwo(size)) throw new RangeError(`ComplexFft size must be a power of two, got ${size}`);
     this.size = size;
     const bits = Math.log2(size);
-    this.rev = new Uint32Array(size);
+    this.rev = new Int32Array(size);
     for (let i = 0; i < size; i++) {
       let r = 0;
       for (let b = 0, v = i; b < bits; b++, v >>= 1) r = (r << 1) | (v & 1);
@@ -116,7 +116,7 @@ export class ComplexFft {
   }
 
   /** Bit-reversal permutation table (callers that fill the input permuted skip the swap pass). */
-  get bitReversal(): Uint32Array { return this.rev; }
+  get bitReversal(): Int32Array { return this.rev; }
 
   /** The butterfly stages alone: (re, im) must already be in bit-reversed order. */
   butterflies(re: Float64Array, im: Float64Array, inverse = false): void {
@@ -251,7 +251,7 @@ export class RealFft {
    * them (sample 2i → re[rev[i]], sample 2i+1 → im[rev[i]]) and then call packedPower: this skips a
    * frame copy and the complex output. Undefined for Bluestein sizes.
    */
-  get packed(): { re: Float64Array; im: Float64Array; rev: Uint32Array } | undefined {
+  get packed(): { re: Float64Array; im: Float64Array; rev: Int32Array } | undefined {
     return this.half ? { re: this.zr, im: this.zi, rev: this.half.bitReversal } : undefined;
   }
 

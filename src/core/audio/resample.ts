@@ -5,6 +5,7 @@
  * samples, the length librosa.resample and scipy.signal.resample_poly return.
  */
 import { OnnxLabError } from '../errors';
+import { ComplexFft } from './fft';
 
 export interface ResampleFilter {
   /** Pass-band edge of the sinc (−6 dB point) as a fraction of the lower of the two Nyquist rates. */
@@ -104,6 +105,156 @@ function checkRate(rate: number, what: string): void {
   if (!Number.isInteger(rate) || rate <= 0) throw new OnnxLabError('resample.bad-rate', `${what} sample rate must be a positive integer, got ${rate}`);
 }
 
+/**
+ * Polyphase filtering of x (indices [0, n), zero outside) read with an index shift: output o sits at
+ * x-index o·M/L + shift (shift ≥ 0 lets a caller pass a signal that starts `shift` samples early).
+ */
+function polyphase(x: ArrayLike<number>, n: number, shift: number, nOut: number, p: Polyphase): Float32Array {
+  const { up, down, taps, offset, count, first } = p;
+  const y = new Float32Array(nOut);
+  // Outputs o and o + up use the same phase, `down` inputs apart: walk whole cycles of `up` outputs
+  // with per-slot tables instead of a division and a floor per output.
+  const slotA = new Int32Array(up), slotPhi = new Int32Array(up);
+  for (let r = 0; r < up; r++) {
+    const q = r * down, a = Math.floor(q / up);
+    slotA[r] = a;
+    slotPhi[r] = q - a * up;
+  }
+  for (let o0 = 0, aBase = shift; o0 < nOut; o0 += up, aBase += down) {
+    const rEnd = Math.min(up, nOut - o0);
+    for (let r = 0; r < rEnd; r++) {
+      const phi = slotPhi[r];
+      const cnt = count[phi];
+      const base = offset[phi];
+      const k0 = aBase + slotA[r] + first[phi];
+      let acc = 0;
+      if (k0 >= 0 && k0 + cnt <= n) {
+        // Four partial sums: a single accumulator chains every add on the previous one.
+        let a0 = 0, a1 = 0, a2 = 0, a3 = 0, j = 0;
+        for (; j + 3 < cnt; j += 4) {
+          a0 += taps[base + j] * x[k0 + j];
+          a1 += taps[base + j + 1] * x[k0 + j + 1];
+          a2 += taps[base + j + 2] * x[k0 + j + 2];
+          a3 += taps[base + j + 3] * x[k0 + j + 3];
+        }
+        for (; j < cnt; j++) a0 += taps[base + j] * x[k0 + j];
+        acc = (a0 + a1) + (a2 + a3);
+      } else {
+        const jLo = Math.max(0, -k0), jHi = Math.min(cnt, n - k0);
+        for (let j = jLo; j < jHi; j++) acc += taps[base + j] * x[k0 + j];
+      }
+      y[o0 + r] = acc;
+    }
+  }
+  return y;
+}
+
+/** Stopband attenuation (dB) the second, short stage of the two-stage 'hq' path is designed for. */
+const STAGE2_DB = 120;
+
+/**
+ * 'hq' downsampling in two stages, with the same output as the one-stage filter to well below its
+ * 60 dB goal but ~20x less work:
+ *  1. the steep low-pass (the very same Kaiser-sinc prototype, sampled at the input rate) applied
+ *     by FFT overlap-save at the input rate, whose cost per sample hardly depends on its ~500 taps;
+ *  2. a short polyphase filter for the rate change itself: after step 1 nothing is left above
+ *     `to`/2, so its transition band may span `to`/2 … `from` − `to`/2 (images start there), which
+ *     a 120 dB Kaiser filter covers in a few zero crossings (~15 taps per output sample at 44.1k→16k).
+ */
+function resampleTwoStage(x: ArrayLike<number>, from: number, to: number, f: ResampleFilter): Float32Array {
+  const n = x.length;
+  const nOut = Math.ceil((n * to) / from);
+  const v = lowpassFull(x, from, to, f);
+  const shift = (v.length - n) >> 1;
+  // Step 2: −6 dB at from/2 (halfway between the last content, to/2, and the first image), the
+  // transition 0.7·(from − to) wide; Kaiser: N·Δf ≈ (A − 8) / 14.36 over a span 2·halfWidth/to.
+  const width = 0.7 * (from - to);
+  const stage2: ResampleFilter = {
+    cutoff: from / to,
+    halfWidth: ((STAGE2_DB - 8) * to) / (28.72 * width),
+    beta: 0.1102 * (STAGE2_DB - 8.7),
+  };
+  return polyphase(v, v.length, shift, nOut, design(from, to, stage2));
+}
+
+const lowpassCache = new Map<string, { h: Float64Array; fft: ComplexFft; hr: Float64Array; hi: Float64Array }>();
+
+/**
+ * x convolved with the 'hq' prototype low-pass sampled at the input rate: the full linear
+ * convolution (length n + 2H, sample i at input time i − H) in float32, by overlap-save with a
+ * 4096-point complex FFT that filters two real blocks at once (one in re, one in im: the filter is
+ * real, so the two results come back apart in re and im).
+ */
+function lowpassFull(x: ArrayLike<number>, from: number, to: number, f: ResampleFilter): Float32Array {
+  const key = `${from}/${to}/${f.cutoff}/${f.halfWidth}/${f.beta}`;
+  let lp = lowpassCache.get(key);
+  if (!lp) {
+    // Same continuous prototype as design(): cutoff f.cutoff·(to/2) Hz, Kaiser half-span
+    // f.halfWidth periods of `to`, here in input samples.
+    const span = (f.halfWidth * from) / to;
+    const H = Math.floor(span);
+    const c = (f.cutoff * to) / from;
+    const h = new Float64Array(2 * H + 1);
+    const i0b = besselI0(f.beta);
+    let sum = 0;
+    for (let j = -H; j <= H; j++) {
+      const u = j / span;
+      const w = besselI0(f.beta * Math.sqrt(Math.max(0, 1 - u * u))) / i0b;
+      const t = c * j;
+      h[j + H] = (j === 0 ? 1 : Math.sin(Math.PI * t) / (Math.PI * t)) * w;
+      sum += h[j + H];
+    }
+    for (let j = 0; j < h.length; j++) h[j] /= sum;
+    let N = 4096;
+    while (N < 4 * h.length) N <<= 1;
+    const fft = new ComplexFft(N);
+    const hr = new Float64Array(N), hi = new Float64Array(N);
+    // 1/N of the inverse transform folded into the filter's spectrum.
+    for (let j = 0; j < h.length; j++) hr[j] = h[j] / N;
+    fft.transform(hr, hi);
+    lp = { h, fft, hr, hi };
+    lowpassCache.set(key, lp);
+  }
+  const { h, fft, hr, hi } = lp;
+  const L = h.length, N = fft.size, B = N - L + 1; // valid outputs per block
+  const n = x.length, total = n + L - 1;
+  const out = new Float32Array(total);
+  const rev = fft.bitReversal;
+  const re = new Float64Array(N), im = new Float64Array(N);
+  const xs = (i: number) => (i >= 0 && i < n ? x[i] : 0);
+  // Output c[j] = Σ_i h[i]·x[j − i]; a block for outputs [s, s + B) reads x[s − L + 1, s + B).
+  for (let s = 0; s < total; s += 2 * B) {
+    const s2 = s + B;
+    const b1 = s - L + 1, b2 = s2 - L + 1;
+    if (b1 >= 0 && b2 + N <= n) {
+      for (let i = 0; i < N; i++) { const d = rev[i]; re[d] = x[b1 + i]; im[d] = x[b2 + i]; }
+    } else {
+      for (let i = 0; i < N; i++) { const d = rev[i]; re[d] = xs(b1 + i); im[d] = xs(b2 + i); }
+    }
+    fft.forwardButterflies(re, im);
+    // Z·H, stored conjugated and bit-reversed: the forward transform of conj(Y) is conj of the
+    // inverse transform of Y, so no inverse pass is needed.
+    const zr = lpScratch(N, 0), zi = lpScratch(N, 1);
+    for (let k = 0; k < N; k++) {
+      const ar = re[k], ai = im[k], br = hr[k], bi = hi[k];
+      const d = rev[k];
+      zr[d] = ar * br - ai * bi;
+      zi[d] = -(ar * bi + ai * br);
+    }
+    fft.forwardButterflies(zr, zi);
+    const m1 = Math.min(B, total - s), m2 = Math.min(B, total - s2);
+    for (let j = 0; j < m1; j++) out[s + j] = zr[L - 1 + j];
+    for (let j = 0; j < m2; j++) out[s2 + j] = -zi[L - 1 + j];
+  }
+  return out;
+}
+
+const scratch: Float64Array[] = [];
+function lpScratch(N: number, i: number): Float64Array {
+  if (!scratch[i] || scratch[i].length !== N) scratch[i] = new Float64Array(N);
+  return scratch[i];
+}
+
 /** Resamples one channel from `from` Hz to `to` Hz. */
 export function resample(
   x: ArrayLike<number>,
@@ -115,37 +266,10 @@ export function resample(
   checkRate(to, 'target');
   const n = x.length;
   if (from === to) return Float32Array.from(x);
+  if (quality === 'hq' && to < from) return resampleTwoStage(x, from, to, RESAMPLE_FILTERS.hq);
   const f = typeof quality === 'string' ? RESAMPLE_FILTERS[quality] : quality;
   const p = design(from, to, f);
-  const { up, down, taps, offset, count, first } = p;
-  const nOut = Math.ceil((n * up) / down);
-  const y = new Float32Array(nOut);
-  for (let o = 0; o < nOut; o++) {
-    const q = o * down;
-    const a = Math.floor(q / up);
-    const phi = q - a * up;
-    const cnt = count[phi];
-    const base = offset[phi];
-    const k0 = a + first[phi];
-    let acc = 0;
-    if (k0 >= 0 && k0 + cnt <= n) {
-      // Four partial sums: a single accumulator chains every add on the previous one.
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, j = 0;
-      for (; j + 3 < cnt; j += 4) {
-        a0 += taps[base + j] * x[k0 + j];
-        a1 += taps[base + j + 1] * x[k0 + j + 1];
-        a2 += taps[base + j + 2] * x[k0 + j + 2];
-        a3 += taps[base + j + 3] * x[k0 + j + 3];
-      }
-      for (; j < cnt; j++) a0 += taps[base + j] * x[k0 + j];
-      acc = (a0 + a1) + (a2 + a3);
-    } else {
-      const jLo = Math.max(0, -k0), jHi = Math.min(cnt, n - k0);
-      for (let j = jLo; j < jHi; j++) acc += taps[base + j] * x[k0 + j];
-    }
-    y[o] = acc;
-  }
-  return y;
+  return polyphase(x, n, 0, Math.ceil((n * p.up) / p.down), p);
 }
 
 /** Mean of the channels (librosa.to_mono, and what soundfile + np.mean give). */

@@ -44,7 +44,7 @@ export async function sweepBackendTests(dir: string, opts: SweepOptions): Promis
     try {
       const io = graphIo(readModelFile(path.join(tdir, 'model.onnx')).model);
       const set = openGoldenSet(tdir, io);
-      session = await ModelSession.open(path.join(tdir, 'model.onnx'), { intraOpThreads: 1 });
+      session = await ModelSession.open(path.join(tdir, 'model.onnx'), { intraOpThreads: 1, logSeverity: 4 });
       const verdicts: Verdict[] = opts.tolerances.map(() => 'pass');
       for (const gc of set.cases) {
         const reports = await runCaseMulti(session, io, set, gc, opts.tolerances);

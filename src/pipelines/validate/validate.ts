@@ -54,7 +54,8 @@ export async function validateModel(model: string | Uint8Array, golden: string, 
     const proto = typeof model === 'string' ? readModelFile(model).model : readModel(model);
     io = graphIo(proto);
     set = openGoldenSet(golden, io, { inputsFile: opts.inputsFile });
-    session = await ModelSession.open(model, { intraOpThreads: opts.intraOpThreads ?? 1, providers: opts.providers });
+    // onnxruntime's own stderr logging is off: its errors reach the report as case errors.
+    session = await ModelSession.open(model, { intraOpThreads: opts.intraOpThreads ?? 1, providers: opts.providers, logSeverity: 4 });
   } catch (e) {
     return summarize({ ...base, cases: [], error: message(e), ms: performance.now() - t0 });
   }

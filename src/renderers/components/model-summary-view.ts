@@ -28,6 +28,8 @@ export class ModelSummaryView extends LitElement {
   declare filter: string;
   /** Called with the JSON text when the user asks to copy it (a webview routes it to the host's clipboard). */
   onCopy: (text: string) => void = (text) => void navigator.clipboard?.writeText(text);
+  /** Set where the host can open the model in Netron (the .onnx editor): shows an "Open in Netron" button. */
+  onOpenInNetron: (() => void) | undefined;
 
   constructor() {
     super();
@@ -48,6 +50,9 @@ export class ModelSummaryView extends LitElement {
         <input type="search" placeholder="Filter names, metadata, ops" aria-label="Filter"
           .value=${this.filter} @input=${(e: Event) => (this.filter = (e.target as HTMLInputElement).value)} />
         <button @click=${() => this.onCopy(JSON.stringify(s, null, 2))} title="Copy the summary as JSON">Copy as JSON</button>
+        ${this.onOpenInNetron
+          ? html`<button @click=${() => this.onOpenInNetron?.()} title="Show the graph in Netron, bundled with ONNX Lab">Open in Netron</button>`
+          : nothing}
       </header>
       <div class="facts">
         <span class="muted">Producer</span><span>${s.producerName || '—'} ${s.producerVersion}</span>

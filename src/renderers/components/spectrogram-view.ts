@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import type { SpectrogramPart } from '../../protocol/audio-payload';
+import { maxPoolFrames, type SpectrogramPart } from '../../protocol/audio-payload';
 import { COLORMAPS, colormapLut, formatHz, formatSeconds, lutCss, niceTicks, themeColor, type ColormapName } from './plot-utils';
 import { TimeView, type PlotRect } from './time-view';
 
@@ -11,8 +11,8 @@ const LEVEL_FACTOR = 4;
 interface Level {
   factor: number;
   cols: number;
-  /** Bin-major [bins, cols]. */
-  data: Float32Array;
+  /** Bin-major [bins, cols], in the payload's storage type (u16 levels stay quantised: max commutes with it). */
+  data: Float32Array | Uint16Array;
 }
 
 /**
@@ -56,7 +56,7 @@ export class SpectrogramView extends TimeView {
 
   get duration(): number {
     const h = this.data?.header;
-    return h ? h.frames * h.hopSeconds : 0;
+    return h ? h.audioSeconds ?? h.frames * h.hopSeconds : 0;
   }
 
   protected get minSpan(): number {
@@ -108,6 +108,7 @@ export class SpectrogramView extends TimeView {
   }
 
   override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
     if (changed.has('data') && this.data !== this.levelSource) {
       this.levelSource = this.data;
       this.levels = [];
@@ -116,36 +117,53 @@ export class SpectrogramView extends TimeView {
     }
   }
 
-  /** Level 0 is the data itself (dequantised once if stored as u16); coarser levels are built on demand. */
+  /** Level 0 is the data as stored; level k keeps the max of LEVEL_FACTOR^k frames, built from the finest level already made. */
   private level(k: number): Level {
     const part = this.data!;
     const h = part.header;
     if (!this.levels[0]) {
-      let data: Float32Array;
-      if (part.values instanceof Float32Array) data = part.values;
-      else {
-        data = new Float32Array(part.values.length);
-        const q = (h.max - h.min) / 65535;
-        for (let i = 0; i < data.length; i++) data[i] = h.min + part.values[i] * q;
-      }
-      this.levels[0] = { factor: 1, cols: h.frames, data };
+      this.levels[0] = { factor: 1, cols: h.frames, data: part.values };
+      // The kernel's overview is a level of its own: long views start from it instead of the full data.
+      const f = h.overviewFactor ?? 1;
+      const lv = Math.round(Math.log(f) / Math.log(LEVEL_FACTOR));
+      if (part.overview && f > 1 && LEVEL_FACTOR ** lv === f) this.levels[lv] = { factor: f, cols: Math.ceil(h.frames / f), data: part.overview };
     }
-    for (let l = this.levels.length; l <= k; l++) {
-      const prev = this.levels[l - 1];
-      const cols = Math.ceil(prev.cols / LEVEL_FACTOR);
-      const data = new Float32Array(h.bins * cols);
-      for (let b = 0; b < h.bins; b++) {
-        const src = b * prev.cols, dst = b * cols;
-        for (let c = 0; c < cols; c++) {
-          const end = Math.min(prev.cols, (c + 1) * LEVEL_FACTOR);
-          let m = prev.data[src + c * LEVEL_FACTOR];
-          for (let i = c * LEVEL_FACTOR + 1; i < end; i++) if (prev.data[src + i] > m) m = prev.data[src + i];
-          data[dst + c] = m;
-        }
+    if (this.levels[k]) return this.levels[k];
+    let from = k - 1;
+    while (!this.levels[from]) from--;
+    const prev = this.levels[from];
+    const F = LEVEL_FACTOR ** (k - from);
+    const cols = Math.ceil(prev.cols / F);
+    const data = maxPoolFrames(prev.data, h.bins, prev.cols, F);
+    return (this.levels[k] = { factor: prev.factor * F, cols, data });
+  }
+
+  /** Stored value → colour index (0-255) for the current range; u16 data uses a 65536-entry table. */
+  private colourIndex(): (v: number) => number {
+    const h = this.data!.header;
+    const { lo, hi } = this.range;
+    if (h.valueFormat === 'u16') {
+      const table = new Uint8Array(65536);
+      const q = (h.max - h.min) / 65535, k = 255 / (hi - lo);
+      for (let i = 0; i < 65536; i++) {
+        const c = (h.min + i * q - lo) * k;
+        table[i] = c < 0 ? 0 : c > 255 ? 255 : c | 0;
       }
-      this.levels[l] = { factor: prev.factor * LEVEL_FACTOR, cols, data };
+      return (v) => table[v];
     }
-    return this.levels[k];
+    const k = 255 / (hi - lo);
+    return (v) => {
+      const c = (v - lo) * k;
+      return c < 0 ? 0 : c > 255 ? 255 : c | 0;
+    };
+  }
+
+  /** The value (in the header's unit) of bin b at frame t. */
+  valueAt(b: number, t: number): number {
+    const part = this.data!;
+    const h = part.header;
+    const v = part.values[b * h.frames + t];
+    return h.valueFormat === 'u16' ? h.min + (v * (h.max - h.min)) / 65535 : v;
   }
 
   /** Which source bin each display row shows (top row first). */
@@ -209,15 +227,10 @@ export class SpectrogramView extends TimeView {
     const img = ctx.createImageData(w, rows.length);
     const px = new Uint32Array(img.data.buffer);
     const lut = colormapLut(this.colormap);
-    const { lo, hi } = this.range;
-    const k = 255 / (hi - lo);
+    const colour = this.colourIndex();
     for (let y = 0; y < rows.length; y++) {
       const src = rows[y] * L.cols + c0, dst = y * w;
-      for (let x = 0; x < w; x++) {
-        let i = (L.data[src + x] - lo) * k;
-        i = i < 0 ? 0 : i > 255 ? 255 : i | 0;
-        px[dst + x] = lut[i];
-      }
+      for (let x = 0; x < w; x++) px[dst + x] = lut[colour(L.data[src + x])];
     }
     ctx.putImageData(img, 0, 0);
     this.tiles.set(key, canvas);
@@ -298,7 +311,7 @@ export class SpectrogramView extends TimeView {
     const frame = Math.max(0, Math.min(h.frames - 1, Math.round((t - h.t0) / h.hopSeconds)));
     const rows = this.rowSrc.length ? this.rowSrc : this.rowMap();
     const bin = rows[Math.max(0, Math.min(rows.length - 1, Math.floor(y * rows.length)))];
-    const v = this.level(0).data[bin * h.frames + frame];
+    const v = this.valueAt(bin, frame);
     return `t ${formatSeconds(t)} · frame ${frame} · ${h.scale === 'mel' ? 'mel' : 'bin'} ${bin} (${formatHz(part.binHz[bin])}) · ${v.toFixed(2)} ${h.unit}`;
   }
 }

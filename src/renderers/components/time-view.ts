@@ -69,6 +69,7 @@ export abstract class TimeView extends LitElement {
 
   /** Milliseconds the last draw took, and how many draws happened (tests and the bench read these). */
   lastDrawMs = 0;
+  firstDrawMs = 0;
   drawCount = 0;
 
   private canvas?: HTMLCanvasElement;
@@ -150,11 +151,16 @@ export abstract class TimeView extends LitElement {
     cancelAnimationFrame(this.drawQueued);
   }
 
-  override updated(changed: PropertyValues): void {
+  override willUpdate(changed: PropertyValues): void {
+    // Before rendering, so a new view does not cost a second update (and a second draw before the first paint).
     if (!(this.viewEnd > this.viewStart) && this.hasData) {
       this.viewStart = 0;
       this.viewEnd = this.duration;
     }
+    void changed;
+  }
+
+  override updated(changed: PropertyValues): void {
     // The first draw is synchronous so the output paints in the frame it was attached; later ones are coalesced.
     if (this.drawCount === 0) this.draw();
     else if ([...changed.keys()].some((k) => k !== 'readout')) this.requestDraw();
@@ -215,6 +221,7 @@ export abstract class TimeView extends LitElement {
       this.drawTimeAxis(ctx, r);
     }
     this.lastDrawMs = performance.now() - t0;
+    if (!this.drawCount) this.firstDrawMs = this.lastDrawMs;
     this.drawCount++;
     this.dispatchEvent(new CustomEvent('drawn', { detail: { ms: this.lastDrawMs } }));
   }

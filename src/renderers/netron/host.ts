@@ -36,16 +36,15 @@ export class WebviewNetronHost {
   readonly window: Window = window;
   readonly document: Document = document;
   private workerUrl: string | undefined;
+  private readonly assets = new Map<string, Promise<string>>();
+  /** dagre.js's text, to build the layout worker from; undefined lays out on the page. Set before the view is made. */
+  layoutWorkerSource: string | undefined;
 
-  /**
-   * @param base URL of the dist/netron folder as the webview sees it, ending in '/'.
-   * @param layoutWorkerSource dagre.js's text, to build the layout worker from; undefined lays out on the page.
-   */
+  /** @param base URL of the dist/netron folder as the webview sees it, ending in '/'. */
   constructor(
     private readonly base: string,
     readonly version: string,
     private readonly bridge: HostBridge,
-    private readonly layoutWorkerSource: string | undefined,
   ) {}
 
   environment(name: string): unknown {
@@ -104,12 +103,25 @@ export class WebviewNetronHost {
     return new Worker(this.workerUrl, { type: 'module', name: 'netron-layout' });
   }
 
-  /** Netron's metadata files (onnx-metadata.json, ...) as text, from dist/netron. */
-  async asset(file: string): Promise<string> {
-    if (!ASSET_NAME.test(file)) throw new Error(`Invalid asset '${file}'.`);
-    const response = await fetch(`${this.base}${file}`);
-    if (!response.ok) throw new Error(`Asset '${file}' is not bundled.`);
-    return response.text();
+  /** Netron's metadata files (onnx-metadata.json, ...) as text, from dist/netron; read once per page. */
+  asset(file: string): Promise<string> {
+    if (!ASSET_NAME.test(file)) return Promise.reject(new Error(`Invalid asset '${file}'.`));
+    let text = this.assets.get(file);
+    if (!text) {
+      text = fetch(`${this.base}${file}`).then((response) => {
+        if (!response.ok) throw new Error(`Asset '${file}' is not bundled.`);
+        return response.text();
+      });
+      text.catch(() => this.assets.delete(file));
+      this.assets.set(file, text);
+    }
+    return text;
+  }
+
+  /** Starts loading what opening an ONNX model needs (modules, the 5 MB operator metadata) while the bytes are on their way. */
+  preloadOnnx(): void {
+    for (const id of ['onnx', 'onnx-proto', 'protobuf']) this.require(id).catch(() => undefined);
+    this.asset('onnx-metadata.json').catch(() => undefined);
   }
 
   /** Files beside the model (external data): asked of the extension. `base` is Netron's folder hint, unused: paths are relative to the model. */

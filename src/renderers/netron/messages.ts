@@ -14,7 +14,10 @@ export type ToNetronView =
 export type FromNetronView =
   | { type: 'ready' }
   | { type: 'fetch'; id: number; file: string }
-  /** What the view shows (for tests and logs): the graph's inputs/outputs as Netron drew them, or the message shown instead. */
-  | { type: 'rendered'; text: string; ok: boolean; ms: number }
+  /**
+   * What the view shows (for tests and logs): the graph's inputs/outputs as Netron drew them, or the
+   * message shown instead; ms from the model's bytes arriving, pageMs from the host script starting.
+   */
+  | { type: 'rendered'; text: string; ok: boolean; ms: number; pageMs: number }
   | { type: 'open-inspector' }
   | { type: 'open-url'; url: string };

@@ -1,0 +1,21 @@
+/**
+ * What cells can call, for completion, hover and signature help in notebook cells. A unit test
+ * checks that this table names exactly the members `createNotebookApi` returns.
+ */
+export interface ApiMember {
+  /** Dotted path under `onnxLab`, e.g. `display.waveform`. */
+  name: string;
+  signature: string;
+  doc: string;
+  /** A namespace (has members of its own) rather than a function. */
+  namespace?: boolean;
+}
+
+export const API_REFERENCE: ApiMember[] = [
+  { name: 'inspect', signature: 'inspect(modelPath: string): Promise<Displayable & { summary: ModelSummary }>', doc: 'Reads an ONNX model (path relative to the notebook) with ONNX Lab\'s own reader and shows its summary: inputs, outputs, opsets, metadata, ops, parameters. `.summary` is the plain data.' },
+  { name: 'load', signature: 'load(modelPath: string, opts?: { intraOpThreads?: number; providers?: string[] }): Promise<ModelSession>', doc: 'Opens an onnxruntime-node session on a model. `.inputs` / `.outputs` list names, types and dims; `.run({ name: { type, dims, data } })` runs it. A wrong input name is an error that lists the right ones.' },
+  { name: 'audio', signature: 'audio(audioPath: string): Promise<AudioClip>', doc: 'Reads an audio file (WAV, FLAC, Ogg Vorbis, MP3; path relative to the notebook) and shows its waveform. `.sampleRate`, `.channels`, `.duration`, `.data` (Float32 samples per channel).' },
+  { name: 'display', signature: 'display', doc: 'Outputs drawn by ONNX Lab\'s renderers (with image/png and text/plain fallbacks).', namespace: true },
+  { name: 'display.waveform', signature: 'waveform(audio: AudioClip | AudioData | Float32Array | Float32Array[], sampleRate?: number, opts?: WaveformOptions): Displayable', doc: 'A zoomable waveform with playback, time and amplitude axes, all channels.' },
+  { name: 'display.spectrogram', signature: 'spectrogram(audio: AudioClip | AudioData | Float32Array, opts?: { preset?: string; sampleRate?: number }): Displayable', doc: 'A spectrogram from a core feature preset (nemo80, conette, cnn14, kws40, whisper80) with the waveform above it.' },
+];
