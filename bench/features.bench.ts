@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { computeFeatures, decodeNpy, downmix, encodeNpy, PRESETS, readAudioFile, resample } from '../src/core/audio';
-import { medianMs, PYTHON, type Bench, type BenchResult } from './lib';
+import { PYTHON, type Bench, type BenchResult } from './lib';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const SHARED = path.resolve(here, '../../shared/audio');
@@ -52,11 +52,29 @@ const bench: Bench = async ({ quick, log }) => {
     writeFileSync(files.x32, encodeNpy(x32, [x32.length]));
     writeFileSync(files.x44, encodeNpy(x44, [x44.length]));
 
-    const nemo = await medianMs(() => computeFeatures(x16, PRESETS.nemo80), runs);
-    const conette = await medianMs(() => computeFeatures(x32, PRESETS.conette), runs);
-    const rsHq = await medianMs(() => resample(x44, 44100, 16000, 'hq'), quick ? 1 : 3);
-    const rsScipy = await medianMs(() => resample(x44, 44100, 16000, 'scipy'), quick ? 1 : 3);
-    log(`ours: nemo80 ${nemo.toFixed(0)} ms, conette ${conette.toFixed(0)} ms, resample hq ${rsHq.toFixed(0)} ms, scipy-compatible ${rsScipy.toFixed(0)} ms`);
+    // Wall and CPU medians of the same runs: the machine may be shared, and CPU time (user + system
+    // of this process) is the figure that load disturbs least; the Python side reports both too.
+    const cpu: Record<string, number> = {};
+    const timed = (name: string, fn: () => unknown, n: number) => {
+      fn();
+      const w: number[] = [], c: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const c0 = process.cpuUsage(), t0 = process.hrtime.bigint();
+        fn();
+        w.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        const d = process.cpuUsage(c0);
+        c.push((d.user + d.system) / 1000);
+      }
+      const med = (a: number[]) => { a.sort((p, q) => p - q); const m = a.length >> 1; return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2; };
+      cpu[name] = med(c);
+      log(`  ${name}: wall ${w.map((v) => v.toFixed(0)).join(' ')} ms, cpu ${c.map((v) => v.toFixed(0)).join(' ')} ms`);
+      return med(w);
+    };
+    const nemo = timed('nemo80', () => computeFeatures(x16, PRESETS.nemo80), runs);
+    const conette = timed('conette', () => computeFeatures(x32, PRESETS.conette), runs);
+    const rsHq = timed('soxr_hq', () => resample(x44, 44100, 16000, 'hq'), quick ? 1 : 3);
+    const rsScipy = timed('resample_poly', () => resample(x44, 44100, 16000, 'scipy'), quick ? 1 : 3);
+    log(`ours: nemo80 ${nemo.toFixed(0)} ms, conette ${conette.toFixed(0)} ms, resample hq ${rsHq.toFixed(0)} ms, scipy-compatible ${rsScipy.toFixed(0)} ms (wall medians)`);
 
     const env = { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', NUMBA_NUM_THREADS: '1' };
     const peak = (preset: string) => {
@@ -88,6 +106,23 @@ const bench: Bench = async ({ quick, log }) => {
       );
     } else {
       log('torch is not installed (bash scripts/setup-python.sh --torch): torch rows skipped');
+    }
+    if (py.cpu_ms) {
+      const c = py.cpu_ms as Record<string, number>;
+      rows.push(
+        { name: 'nemo80, 10 min, CPU time', value: cpu.nemo80, unit: 'ms', reference: 'librosa, CPU time', reference_value: c.librosa_nemo80 },
+        { name: 'conette, 10 min, CPU time', value: cpu.conette, unit: 'ms', reference: 'librosa, CPU time', reference_value: c.librosa_conette },
+      );
+      if (c.torch_nemo80 !== undefined) {
+        rows.push(
+          { name: 'nemo80, 10 min, CPU time', value: cpu.nemo80, unit: 'ms', reference: 'torch, CPU time', reference_value: c.torch_nemo80 },
+          { name: 'conette, 10 min, CPU time', value: cpu.conette, unit: 'ms', reference: 'torch, CPU time', reference_value: c.torch_conette },
+        );
+      }
+      rows.push(
+        { name: 'resample 44.1k→16k hq, 10 min, CPU time', value: cpu.soxr_hq, unit: 'ms', reference: 'soxr_hq, CPU time', reference_value: c.soxr_hq },
+        { name: 'resample scipy-compatible, 10 min, CPU time', value: cpu.resample_poly, unit: 'ms', reference: 'resample_poly, CPU time', reference_value: c.resample_poly },
+      );
     }
     rows.push(
       { name: 'resample 44.1k→16k hq, 10 min', value: rsHq, unit: 'ms', reference: 'librosa.resample soxr_hq', reference_value: py.soxr_hq },

@@ -2,7 +2,8 @@
 // through the real notebook renderer bundle (dist/webview/notebook-renderer.js; run
 // `node scripts/build.mjs` first). The reference, measured in the same run on the same data and the
 // same canvas size: a naive drawing that strokes one path through every sample and fills one
-// rectangle per spectrogram cell.
+// rectangle per spectrogram cell. Each run is a fresh page (cold: no text drawn yet); WARM=1 draws a
+// line of text first, as a notebook's output webview has; BREAKDOWN=1 logs each view's first draw.
 import http from 'node:http';
 import path from 'node:path';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -80,8 +81,27 @@ const PAGE = `<!doctype html><meta charset="utf-8"><style>body{margin:8px}</styl
     await frame();
     return { drawn, painted: performance.now() - t0 };
   };
+  // A notebook's output webview has drawn text before any output arrives; WARM=1 does the same here.
+  if (new URLSearchParams(location.search).has('warm')) {
+    const c = document.createElement('canvas').getContext('2d');
+    c.font = '11px system-ui, sans-serif';
+    c.fillText('0.5 s 1 kHz', 0, 10);
+    document.body.insertAdjacentHTML('afterbegin', '<p style="font: 13px system-ui">Cell output</p>');
+  }
   window.ready = true;
 </script>`;
+
+/** PROFILE=1: the functions with the most self time in the first measured run. */
+function logProfile(profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples?: number[]; timeDeltas?: number[] }, log: (l: string) => void): void {
+  const self = new Map<string, number>();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  (profile.samples ?? []).forEach((id, i) => {
+    const f = byId.get(id)!.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas?.[i] ?? 0) / 1000);
+  });
+  for (const [k, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) log(`  ${ms.toFixed(1).padStart(7)} ms  ${k}`);
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -113,7 +133,7 @@ const bench: Bench = async ({ quick, log }) => {
       '/': ['text/html', PAGE], '/notebook-renderer.js': ['text/javascript', renderer], '/payload.bin': ['application/octet-stream', payload],
       '/naive.bin': ['application/octet-stream', naiveBin], '/naive.json': ['application/json', naiveMeta],
     };
-    const b = body[req.url ?? ''];
+    const b = body[new URL(req.url ?? '/', 'http://x').pathname];
     if (!b) return void res.writeHead(404).end();
     res.writeHead(200, { 'content-type': b[0] }).end(b[1]);
   });
@@ -126,9 +146,16 @@ const bench: Bench = async ({ quick, log }) => {
       for (let i = 0; i < runs; i++) {
         // A fresh page each run: first paint includes every one-time cost (templates, styles, canvases).
         const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
-        await page.goto(url);
+        await page.goto(process.env.WARM ? `${url}?warm` : url);
         await page.waitForFunction(() => (globalThis as unknown as { ready?: boolean }).ready);
+        const cdp = process.env.PROFILE && fn === 'ours' && i === 0 ? await page.context().newCDPSession(page) : undefined;
+        if (cdp) {
+          await cdp.send('Profiler.enable');
+          await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+          await cdp.send('Profiler.start');
+        }
         out.push(await page.evaluate((f) => (globalThis as unknown as Record<string, () => Promise<{ drawn: number; painted: number }>>)[f](), fn));
+        if (cdp) logProfile((await cdp.send('Profiler.stop')).profile, log);
         if (fn === 'ours' && process.env.BREAKDOWN) log(JSON.stringify(await page.evaluate(() => (globalThis as unknown as { breakdown: unknown }).breakdown)));
         await page.close();
       }

@@ -3,7 +3,7 @@
 Usage: audio_bench.py SPEC.json  (prints one JSON object on stdout)
 SPEC: {"x16": npy, "x32": npy, "x44": npy, "runs": N, "presets": {"nemo80": {...}, "conette": {...}}}
 Single-threaded (the bench sets OMP/MKL/OPENBLAS threads to 1; torch.set_num_threads(1) here).
-Timings are medians in milliseconds; rss_mb is this process's peak resident set.
+Timings are medians in milliseconds (wall; cpu_ms: the same runs in process CPU time); rss_mb is this process's peak resident set.
 """
 import json
 import resource
@@ -15,13 +15,21 @@ import numpy as np
 import scipy.signal
 
 
-def median_ms(fn, runs):
+CPU = {}
+
+
+def median_ms(fn, runs, name=None):
+    """Median wall ms; with `name`, the median process CPU ms is kept in CPU[name] too (on a shared,
+    loaded machine CPU time is the steadier figure of the two)."""
     fn()
-    t = []
+    t, c = [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         fn()
         t.append((time.perf_counter() - t0) * 1000)
+        c.append((time.process_time() - c0) * 1000)
+    if name:
+        CPU[name] = float(np.median(c))
     return float(np.median(t))
 
 
@@ -57,10 +65,10 @@ def main():
     fb_n = librosa.filters.mel(sr=16000, n_fft=512, n_mels=80, fmin=0, fmax=8000)
     fb_c = librosa.filters.mel(sr=32000, n_fft=1024, n_mels=224, fmin=50, fmax=14000)
     out = {"seconds": len(x16) / 16000}
-    out["librosa_nemo80"] = median_ms(lambda: librosa_nemo(x16, pn, fb_n), runs)
-    out["librosa_conette"] = median_ms(lambda: librosa_conette(x32, pc), runs)
-    out["soxr_hq"] = median_ms(lambda: librosa.resample(x44, orig_sr=44100, target_sr=16000, res_type="soxr_hq"), runs)
-    out["resample_poly"] = median_ms(lambda: scipy.signal.resample_poly(x44, 160, 441), runs)
+    out["librosa_nemo80"] = median_ms(lambda: librosa_nemo(x16, pn, fb_n), runs, "librosa_nemo80")
+    out["librosa_conette"] = median_ms(lambda: librosa_conette(x32, pc), runs, "librosa_conette")
+    out["soxr_hq"] = median_ms(lambda: librosa.resample(x44, orig_sr=44100, target_sr=16000, res_type="soxr_hq"), runs, "soxr_hq")
+    out["resample_poly"] = median_ms(lambda: scipy.signal.resample_poly(x44, 160, 441), runs, "resample_poly")
     try:
         import torch
         torch.set_num_threads(1)
@@ -87,11 +95,12 @@ def main():
             return 10.0 * torch.log10(torch.clamp(fbc @ s, min=1e-10))
 
         with torch.inference_mode():
-            out["torch_nemo80"] = median_ms(torch_nemo, runs)
-            out["torch_conette"] = median_ms(torch_conette, runs)
+            out["torch_nemo80"] = median_ms(torch_nemo, runs, "torch_nemo80")
+            out["torch_conette"] = median_ms(torch_conette, runs, "torch_conette")
         out["torch"] = torch.__version__
     except ImportError:
         out["torch"] = None
+    out["cpu_ms"] = CPU
     out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(out))
 

@@ -18,6 +18,11 @@ export interface SessionOptions {
   providers?: string[];
   /** onnxruntime's own log level for this session (0 verbose … 3 error, 4 fatal); default its default (2, warnings). */
   logSeverity?: 0 | 1 | 2 | 3 | 4;
+  /**
+   * No pre-packed weight copies and no memory arena: for short-lived sessions that run once (the
+   * divergence finder opens one per batch), where the copies only add peak memory.
+   */
+  lowMemory?: boolean;
 }
 
 export interface IoInfo {
@@ -39,6 +44,19 @@ export class ModelSession {
    * than CPU that fail to load fall back to CPU: onnxruntime throws rather than falling back itself.
    */
   static async open(model: string | Uint8Array, opts: SessionOptions = {}): Promise<ModelSession> {
+    return ModelSession.create(model, opts, {});
+  }
+
+  /**
+   * Opens a model from bytes whose external-data weights are handed over in memory: each entry's
+   * `path` is a `location` the model's tensors name, `data` that file's bytes (offsets index into
+   * it). Nothing is read from disk; onnxruntime uses the buffers as they are.
+   */
+  static async openWithExternalData(model: Uint8Array, externalData: { path: string; data: Uint8Array }[], opts: SessionOptions = {}): Promise<ModelSession> {
+    return ModelSession.create(model, opts, { externalData });
+  }
+
+  private static async create(model: string | Uint8Array, opts: SessionOptions, extraOptions: Partial<ort.InferenceSession.SessionOptions>): Promise<ModelSession> {
     const source = typeof model === 'string' ? model : `<${model.byteLength} bytes>`;
     const base: ort.InferenceSession.SessionOptions = {
       intraOpNumThreads: opts.intraOpThreads ?? 0,
@@ -46,7 +64,9 @@ export class ModelSession {
       graphOptimizationLevel: 'all',
       ...(opts.logSeverity !== undefined ? { logSeverityLevel: opts.logSeverity } : {}),
       // Spinning threads between runs fight the other sessions (and VS Code) for 2 cores.
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
+      extra: { session: { intra_op: { allow_spinning: '0' }, ...(opts.lowMemory ? { disable_prepacking: '1' } : {}) } },
+      ...(opts.lowMemory ? { enableCpuMemArena: false } : {}),
+      ...extraOptions,
     };
     const providers = [...new Set([...(opts.providers ?? []), 'cpu'])];
     let lastError: unknown;

@@ -68,6 +68,10 @@ describe('audio views in Chromium (waveform, spectrogram)', function () {
         ],
       }),
     }));
+    // One hour at 16 kHz (a chirp with a slow swell), envelopes only: the draw cost follows the width, not the length.
+    const hour = new Float32Array(3600 * 16000);
+    for (let i = 0; i < hour.length; i++) hour[i] = 0.8 * Math.sin(i * 0.05 + i * i * 1e-9) * (0.55 + 0.45 * Math.sin(i / 16000 / 60));
+    payloads.set('hour', encodeAudioPayload({ waveform: buildWaveformPart([hour], 16000, { includeSamples: false, title: 'one hour' }) }));
     h = await startHarness({ '/audio.html': PAGE });
   });
   after(async () => {
@@ -75,12 +79,13 @@ describe('audio views in Chromium (waveform, spectrogram)', function () {
     await h?.close();
   });
 
-  async function open(name: string, mime: string, viewport = { width: 1000, height: 760 }): Promise<{ page: Page; times: { drawn: number; painted: number } }> {
+  async function open(name: string, mime: string, viewport = { width: 1000, height: 760 }, css = ''): Promise<{ page: Page; times: { drawn: number; painted: number } }> {
     const page = await h.browser.newPage({ viewport });
     page.on('pageerror', (e) => console.error('  [page error]', e.message));
     await page.route('**/payload/*', (route) => route.fulfill({ body: Buffer.from(payloads.get(path.basename(new URL(route.request().url()).pathname))!), contentType: 'application/octet-stream' }));
     await page.goto(`${h.url}/audio.html`);
     await page.waitForFunction(() => (window as unknown as { rendererReady?: boolean }).rendererReady);
+    if (css) await page.addStyleTag({ content: css });
     const times = await page.evaluate(([m, u]) => (window as unknown as Win).renderBytes(m, u), [mime, `/payload/${name}`] as const);
     return { page, times };
   }
@@ -124,7 +129,7 @@ describe('audio views in Chromium (waveform, spectrogram)', function () {
     assert.ok(px[2] > 200 && px[0] < 120, `waveform colour at 1 s: ${px}`);
     assert.ok((await colours(page, 'onnx-waveform')) > 5);
     console.log(`      jfk waveform: first draw ${times.drawn.toFixed(1)} ms, painted ${times.painted.toFixed(1)} ms`);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'waveform-jfk.png') });
+    await page.locator('#out').screenshot({ path: path.join(ARTIFACTS, 'waveform-jfk.png') });
     await page.close();
   });
 
@@ -171,7 +176,30 @@ describe('audio views in Chromium (waveform, spectrogram)', function () {
     const samplesVisible = (s.end - s.start) * 16000;
     assert.ok(samplesVisible > 20 && samplesVisible < 60, `samples visible at max zoom: ${samplesVisible}`);
     await page.waitForTimeout(50);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'waveform-samples.png') });
+    await page.locator('#out').screenshot({ path: path.join(ARTIFACTS, 'waveform-samples.png') });
+    await page.close();
+  });
+
+  it('one hour of 16 kHz draws from the pyramid in a few ms and zooms to 16-sample envelopes', async () => {
+    const { page, times } = await open('hour', WAVE);
+    const first = await page.locator('onnx-waveform').evaluate((v: Element) => (v as unknown as { firstDrawMs: number }).firstDrawMs);
+    console.log(`      1 h waveform: view's first draw ${first.toFixed(1)} ms, output painted ${times.painted.toFixed(1)} ms`);
+    assert.equal((await state(page, 'onnx-waveform')).end, 3600);
+    // Redraws after zooming stay cheap at every scale.
+    await page.locator('onnx-waveform .plot').focus();
+    const redraw: number[] = [];
+    for (let k = 0; k < 16; k++) {
+      await page.keyboard.press('+');
+      await page.waitForTimeout(30);
+      redraw.push(await page.locator('onnx-waveform').evaluate((v: Element) => (v as unknown as { lastDrawMs: number }).lastDrawMs));
+    }
+    const s = await state(page, 'onnx-waveform');
+    // Without samples zoom stops at 8 samples per pixel.
+    assert.ok((s.end - s.start) * 16000 >= 900 * 8 && (s.end - s.start) * 16000 < 918 * 16, `span ${(s.end - s.start) * 16000} samples`);
+    console.log(`      1 h waveform: redraw while zooming, max ${Math.max(...redraw).toFixed(1)} ms`);
+    assert.ok(Math.max(...redraw) < 50, `redraws: ${redraw.map((r) => r.toFixed(1)).join(', ')}`);
+    assert.ok(first < 100, `first draw ${first}`);
+    await page.locator('#out').screenshot({ path: path.join(ARTIFACTS, 'waveform-one-hour.png') });
     await page.close();
   });
 
@@ -188,7 +216,7 @@ describe('audio views in Chromium (waveform, spectrogram)', function () {
     const text = await page.locator('onnx-waveform .selection').innerText();
     assert.match(text, /^Selection 2\.\d{3} s – 5\.\d{3} s \(3\.\d{3} s\)$/);
     assert.equal(await page.locator('onnx-waveform button.play').innerText(), 'Play selection');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'waveform-selection.png') });
+    await page.locator('#out').screenshot({ path: path.join(ARTIFACTS, 'waveform-selection.png') });
     await page.keyboard.press('Escape');
     assert.equal((await state(page, 'onnx-waveform')).selection, undefined);
     await page.mouse.click(box.x + 56 + w * 0.75, box.y + 50);
@@ -207,7 +235,7 @@ describe('audio views in Chromium (waveform, spectrogram)', function () {
     await page.mouse.move(sbox.x + 56 + (sbox.width - 66) * 0.5, sbox.y + 4 + 190);
     const sr = await page.locator('onnx-spectrogram .readout').innerText();
     assert.match(sr, /^t 5\.\d{3} s · frame 5\d\d · mel [0-6] \(\d+ Hz\) · -?\d+\.\d\d dB$/);
-    await page.mouse.move(sbox.x + 56 + (sbox.width - 66) * 0.5, sbox.y + 8);
+    await page.mouse.move(sbox.x + 56 + (sbox.width - 66) * 0.5, sbox.y + 1 + 4 + 1); // top row of the plot
     assert.match(await page.locator('onnx-spectrogram .readout').innerText(), /mel 79 \(7\.\d+ kHz\)/);
     await page.close();
   });
@@ -217,7 +245,7 @@ describe('audio views in Chromium (waveform, spectrogram)', function () {
     console.log(`      jfk waveform + nemo80 spectrogram: first draw ${times.drawn.toFixed(1)} ms, painted ${times.painted.toFixed(1)} ms`);
     assert.match(await page.locator('onnx-spectrogram .plot').getAttribute('aria-label') ?? '', /^Mel spectrogram of jfk\.wav: 80 mel bands, 1101 frames, 11\.000 s, values in dB$/);
     assert.ok((await colours(page, 'onnx-spectrogram')) > 50);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'spectrogram-jfk-viridis.png') });
+    await page.locator('#out').screenshot({ path: path.join(ARTIFACTS, 'spectrogram-jfk-viridis.png') });
     await page.locator('onnx-waveform .plot').focus();
     await page.keyboard.press('+');
     await page.keyboard.press('+');
@@ -244,7 +272,7 @@ describe('audio views in Chromium (waveform, spectrogram)', function () {
     await page.waitForTimeout(50);
     const magma = await pixel(page, 'onnx-spectrogram', 400, 120);
     assert.notDeepEqual(before, magma);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'spectrogram-jfk-magma.png') });
+    await page.locator('#out').screenshot({ path: path.join(ARTIFACTS, 'spectrogram-jfk-magma.png') });
     await page.locator('onnx-spectrogram input.floor').fill('-40');
     await page.locator('onnx-spectrogram input.floor').press('Enter');
     await page.waitForTimeout(50);
@@ -274,7 +302,7 @@ describe('audio views in Chromium (waveform, spectrogram)', function () {
       assert.ok(c2 > c1 && c1 > 0, `cursor moves while playing: ${c1} → ${c2}`);
       assert.equal(s2, c2, 'spectrogram cursor follows');
       assert.equal(await play.innerText(), 'Pause');
-      await page.screenshot({ path: path.join(ARTIFACTS, 'waveform-spectrogram-playing.png') });
+      await page.locator('#out').screenshot({ path: path.join(ARTIFACTS, 'waveform-spectrogram-playing.png') });
       await play.click();
       assert.equal(await play.getAttribute('aria-pressed'), 'false');
       const stopped = (await state(page, 'onnx-waveform')).cursor!;
@@ -300,20 +328,35 @@ describe('audio views in Chromium (waveform, spectrogram)', function () {
   it('all channels of a stereo 44.1 kHz file, and a linear spectrogram on a log-Hz axis', async () => {
     const { page } = await open('rain-wave', WAVE);
     assert.match(await page.locator('onnx-waveform .plot').getAttribute('aria-label') ?? '', /2 channels, 44100 Hz/);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'waveform-stereo-rain.png') });
+    await page.locator('#out').screenshot({ path: path.join(ARTIFACTS, 'waveform-stereo-rain.png') });
     await page.close();
     const lin = await open('birds-linear', SPEC);
     const p = lin.page;
     assert.equal(await p.locator('onnx-waveform').count(), 0);
     assert.match(await p.locator('onnx-spectrogram .plot').getAttribute('aria-label') ?? '', /^Spectrogram of freesound_birds1\.wav: 513 bins/);
-    await p.screenshot({ path: path.join(ARTIFACTS, 'spectrogram-linear-birds.png') });
+    await p.locator('#out').screenshot({ path: path.join(ARTIFACTS, 'spectrogram-linear-birds.png') });
     await p.locator('onnx-spectrogram select.axis').selectOption('log');
     await p.waitForTimeout(50);
     const box = (await p.locator('onnx-spectrogram .plot').boundingBox())!;
     await p.mouse.move(box.x + 400, box.y + 4 + 100);
     assert.match(await p.locator('onnx-spectrogram .readout').innerText(), /bin \d+ \([\d.]+ k?Hz\) · -?\d+\.\d\d dB/);
-    await p.screenshot({ path: path.join(ARTIFACTS, 'spectrogram-log-birds.png') });
+    await p.locator('#out').screenshot({ path: path.join(ARTIFACTS, 'spectrogram-log-birds.png') });
     await p.close();
+  });
+
+  it('follows the VS Code theme variables (a dark theme)', async () => {
+    // The variables VS Code sets on a notebook output's body in Dark Modern.
+    const dark = `body { background: #1f1f1f; --vscode-foreground: #cccccc; --vscode-descriptionForeground: #9d9d9d; --vscode-charts-blue: #4daafc;
+      --vscode-editorWidget-border: #454545; --vscode-button-background: #0078d4; --vscode-button-foreground: #ffffff;
+      --vscode-dropdown-background: #313131; --vscode-dropdown-foreground: #cccccc; --vscode-dropdown-border: #3c3c3c;
+      --vscode-focusBorder: #0078d4; --vscode-editorCursor-foreground: #aeafad; --vscode-editor-selectionBackground: #264f78; }`;
+    const { page } = await open('jfk-spec', SPEC, { width: 1000, height: 560 }, dark);
+    const s = await state(page, 'onnx-waveform');
+    const x = 56 + (1.0 / s.duration) * (1000 - 16 - 2 - 56 - 10);
+    assert.deepEqual((await pixel(page, 'onnx-waveform', x, 64)).slice(0, 3), [0x4d, 0xaa, 0xfc]);
+    assert.equal(await page.locator('onnx-waveform').evaluate((v: Element) => getComputedStyle(v).color), 'rgb(204, 204, 204)');
+    await page.locator('#out').screenshot({ path: path.join(ARTIFACTS, 'waveform-spectrogram-dark.png') });
+    await page.close();
   });
 
   it('region labels and titles from models are text only: nothing executes', async () => {
@@ -326,7 +369,7 @@ describe('audio views in Chromium (waveform, spectrogram)', function () {
     assert.equal(await page.locator('onnx-audio-view img, onnx-waveform img, onnx-waveform script').count(), 0);
     await page.waitForTimeout(200);
     assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'waveform-regions-hostile.png') });
+    await page.locator('#out').screenshot({ path: path.join(ARTIFACTS, 'waveform-regions-hostile.png') });
     await page.close();
   });
 

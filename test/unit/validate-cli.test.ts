@@ -1,5 +1,6 @@
 /** `onnx-lab validate` end to end on a small MLP: formats, tolerances, bad goldens, exit codes, progress and cancel. */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CliIO } from '../../src/cli/command';
@@ -152,6 +153,19 @@ describe('onnx-lab validate', function () {
     const noInputs = await cli(tmp.dir, 'validate', 'mlp.onnx', 'poly_out.json');
     assert.equal(noInputs.code, 2);
     assert.match(noInputs.err, /--save-inputs/);
+  });
+
+  it('reads what the real `polygraphy run --save-inputs --save-outputs` writes', function () {
+    this.timeout(120000);
+    const poly = path.join(__dirname, '../../recipes/.venv/bin/polygraphy');
+    if (!fs.existsSync(poly)) assert.fail(`${poly} is missing: run 'bash scripts/setup-python.sh' (polygraphy is pinned in recipes/requirements.txt)`);
+    execFileSync(poly, ['run', 'mlp.onnx', '--onnxrt', '--input-shapes', 'x:[1,4]', '--save-inputs', 'pg_in.json', '--save-outputs', 'pg_out.json'], { cwd: tmp.dir, stdio: 'ignore' });
+    return cli(tmp.dir, 'validate', 'mlp.onnx', 'pg_out.json', '--inputs', 'pg_in.json').then((r) => {
+      assert.equal(r.code, 0, r.out + r.err);
+      assert.match(r.out, /golden: pg_out\.json \(polygraphy\)/);
+      assert.match(r.out, /^\s+logits\s+PASS/m);
+      assert.match(r.out, /^\s+label\s+PASS/m);
+    });
   });
 
   it('API: progress after each case, cancel between cases, one bad case does not stop the others', async () => {

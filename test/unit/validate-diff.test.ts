@@ -6,7 +6,7 @@ import type { CliIO } from '../../src/cli/command';
 import { main } from '../../src/cli/main';
 import { readModel } from '../../src/core/onnx';
 import { diffAgainstGolden, diffModels, randomInputs } from '../../src/pipelines/validate/diff';
-import { listIntermediates, withExtraOutputs } from '../../src/core/validate';
+import { externalizeWeights, listIntermediates, withExtraOutputs } from '../../src/core/validate';
 import { ModelSession } from '../../src/runtime/session';
 import { f32, floats, mlpModel, tmpDir, writeNpz } from './validate-fixtures';
 
@@ -60,6 +60,11 @@ describe('onnx-lab diff (first divergent node)', function () {
     fs.writeFileSync(d('big-w1.onnx'), mlpModel({ weight: 'W1', index: 7, delta: 0.01 }, 300));
     fs.mkdirSync(d('ext'));
     fs.writeFileSync(d('ext/model.onnx'), mlpModel(undefined, 300, d('ext/model.bin')));
+    const bytes = fs.readFileSync(d('big.onnx'));
+    const m = readModel(bytes, { keepTensorData: true });
+    externalizeWeights(m, bytes, 'w.bin', (l) => l);
+    const skeleton = withExtraOutputs(m, ['h1']);
+    assert.ok(skeleton.length < bytes.length / 3, `each batch writes the graph only (${skeleton.length} of ${bytes.length} bytes)`);
     const r = await diffModels(d('big.onnx'), d('big-w1.onnx'), { batchSize: 3 });
     assert.equal(r.firstDivergent?.node, 'fc1');
     assert.equal(r.firstDivergent?.tensor, 'h1');

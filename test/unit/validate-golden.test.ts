@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { fromBinary } from '@bufbuild/protobuf';
 import { TensorProtoSchema } from 'onnx-buf';
 import {
-  decodeGoldenPb, decodeNpyTensor, graphIo, halfToNumber, listNpz, openGoldenSet, readNpzMember, tensorFromProto, toFloat64,
+  decodeGoldenPb, decodeNpyTensor, discoverGoldens, graphIo, halfToNumber, listNpz, openGoldenSet, readNpzMember, tensorFromProto, toFloat64,
   type GoldenValue, type Tensor,
 } from '../../src/core/validate';
 import { readModel } from '../../src/core/onnx';
@@ -177,6 +177,19 @@ print(json.dumps(out))
     assert.deepEqual([...c.inputs.keys()], ['x']);
     assert.deepEqual([...c.outputs.keys()].sort(), ['label', 'logits']);
     assert.deepEqual(c.unmatched, ['stray']);
+  });
+
+  it('discovers golden sets next to a model for Test Explorer', () => {
+    const root = p('discover');
+    fs.mkdirSync(path.join(root, 'goldens'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'node', 'test_data_set_0'), { recursive: true });
+    for (const f of ['m.onnx', 'other.onnx', 'node/model.onnx', 'm.npz', 'other.npz']) fs.writeFileSync(path.join(root, f), '');
+    fs.writeFileSync(path.join(root, 'goldens', 'golden.json'), JSON.stringify({ format: 'onnx-lab-golden', model: '../m.onnx', cases: [] }));
+    fs.writeFileSync(path.join(root, 'x.json'), JSON.stringify({ format: 'onnx-lab-golden', model: 'other.onnx', cases: [] }));
+    const rel = (m: string) => discoverGoldens(path.join(root, m)).map((g) => `${path.relative(root, g.path)} ${g.why}`);
+    assert.deepEqual(rel('m.onnx'), ['m.npz same-name', 'goldens/golden.json manifest']);
+    assert.deepEqual(rel('other.onnx'), ['other.npz same-name', 'x.json manifest']);
+    assert.deepEqual(rel('node/model.onnx'), ['node backend-layout']);
   });
 
   it('bad input: unreadable, truncated, wrong format are one-line errors', () => {

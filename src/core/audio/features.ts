@@ -392,9 +392,9 @@ export function computeFeatures(x: ArrayLike<number>, p: FeaturePreset): Feature
       if (Number.isNaN(std)) std = 0;
       scale = 1 / (std + p.normalizeEps);
     }
-    for (let t = 0; t < frames; t++) {
-      out[row + t] = t < valid ? (p.normalize === 'per-feature' ? (data[row + t] - mean) * scale : data[row + t]) : p.padValue;
-    }
+    if (p.normalize === 'per-feature') for (let t = 0; t < valid; t++) out[row + t] = (data[row + t] - mean) * scale;
+    else for (let t = 0; t < valid; t++) out[row + t] = data[row + t];
+    if (valid < frames) out.fill(p.padValue, row + valid, row + frames);
   }
   return { data: out, nMels: nm, frames, validFrames: valid, preset: p.name };
 }

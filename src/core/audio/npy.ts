@@ -57,6 +57,8 @@ export function decodeNpy(bytes: Uint8Array, file?: string): { data: NpyArray; s
   const dataStart = start + hlen;
   const need = count * ctor.BYTES_PER_ELEMENT;
   if (dataStart + need > bytes.length) throw new OnnxLabError('npy.truncated', `the .npy data is truncated (${bytes.length - dataStart} of ${need} bytes)`, file);
-  const copy = bytes.slice(dataStart, dataStart + need);
+  // A fresh, aligned copy: Buffer.slice would be a view of a shared (and unaligned) pool.
+  const copy = new Uint8Array(need);
+  copy.set(bytes.subarray(dataStart, dataStart + need));
   return { data: new ctor(copy.buffer), shape };
 }

@@ -10,3 +10,4 @@ export { readPolygraphyInputs, readPolygraphyOutputs, isPolygraphyRunResults } f
 export { listIntermediates, withExtraOutputs, assertSelfContained, externalizeWeights, type Intermediate } from './intermediates';
 /** The decoded model type, so layers that may not import onnx-buf can name it. */
 export type { ModelProto } from 'onnx-buf';
+export { discoverGoldens, type DiscoveredGolden } from './discover';

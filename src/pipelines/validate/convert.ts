@@ -1,6 +1,6 @@
 /** Golden tensors ↔ runtime tensors. */
 import { OnnxLabError } from '../../core/errors';
-import type { GoldenValue, NumericArray, Tensor } from '../../core/validate';
+import { numberToHalf, type GoldenValue, type NumericArray, type Tensor } from '../../core/validate';
 import type { TensorData, TypedArray } from '../../runtime/session';
 
 const FEEDABLE = new Set(['float32', 'float64', 'float16', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bool', 'string']);
@@ -21,15 +21,7 @@ export function fromOutput(t: TensorData): Tensor {
   // Newer runtimes may hand float16 out as Float16Array: keep the bit patterns like the golden side.
   if (t.type === 'float16' && !(data instanceof Uint16Array) && !Array.isArray(data)) {
     const src = data as unknown as ArrayLike<number>;
-    const bits = new Uint16Array(src.length);
-    const f = new Float32Array(1);
-    const u = new Uint32Array(f.buffer);
-    for (let i = 0; i < src.length; i++) {
-      f[0] = src[i];
-      const x = u[0];
-      bits[i] = ((x >>> 16) & 0x8000) | (((x >>> 23) & 0xff) - 112 << 10) | ((x >>> 13) & 0x3ff);
-    }
-    data = bits;
+    data = Uint16Array.from({ length: src.length }, (_, i) => numberToHalf(src[i]));
   }
   if (t.type === 'bool' && data instanceof Uint8Array === false && !Array.isArray(data)) data = Uint8Array.from(data as ArrayLike<number>);
   return { dtype: t.type, dims: [...t.dims], data: data as NumericArray | string[] };

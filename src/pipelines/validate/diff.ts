@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { OnnxLabError, isOnnxLabError } from '../../core/errors';
-import { readModel, readModelFile } from '../../core/onnx';
+import { readModel, readModelFile, readSkippingTensorPayloads, statModelFile } from '../../core/onnx';
 import {
   assertSelfContained, compareValues, externalizeWeights, graphIo, listIntermediates, openGoldenSet, withExtraOutputs,
   type GoldenValue, type GraphIo, type Intermediate, type ModelProto, type OutputComparison, type Tensor, type Tolerance,
@@ -66,44 +66,83 @@ export interface DiffReport {
 type Source = string | Uint8Array;
 
 /**
- * A model ready to be re-run with extra outputs. From a path, the graph is kept without its weights:
- * they stay in the file, referenced as external data through a symlink in a private temp folder, so
- * each batch writes a small graph and onnxruntime reads the weights itself (no copy of them in this
- * process). From bytes, the whole model is re-serialized per batch.
+ * A model ready to be re-run with extra outputs: its graph without the weights (a skeleton whose
+ * initializers point into the model file as external data), so each batch serializes the graph only.
+ * From a path, the file is hard-linked into a private temp folder and onnxruntime reads the weights
+ * from it itself: this process reads only the graph (payloads are skipped, see readSkippingTensorPayloads).
+ * When a hard link is impossible (another file system) or the source is bytes, the model's bytes are
+ * handed to onnxruntime in memory instead.
  */
 interface Prepared {
   model: ModelProto;
   name: string;
-  /** Temp folder holding the weight symlinks and each batch's graph (paths only). */
+  /** File mode: the temp folder with the links; each batch's graph is written there. */
   dir?: string;
+  /** In-memory mode: the buffers the skeleton's external data names. */
+  external: { path: string; data: Uint8Array }[];
   dispose(): void;
 }
 
+/** The "file" the skeleton's weights point into (a name no exporter writes). */
+const WEIGHTS = '__onnx_lab_model_bytes__.bin';
+
+/** Typed-field payloads (float_data ...) cannot become external data; large ones need the full read. */
+function hasLargeTypedPayload(model: ModelProto): boolean {
+  return (model.graph?.initializer ?? []).some(
+    (t) => !t.rawData.length && t.dataLocation !== 1 && t.floatData.length + t.int32Data.length + t.int64Data.length + t.doubleData.length + t.uint64Data.length >= 4096,
+  );
+}
+
 function load(src: Source): Prepared {
-  if (typeof src !== 'string') {
-    const model = readModel(src, { keepTensorData: true });
-    assertSelfContained(model, `<${src.byteLength} bytes>`);
-    return { model, name: `<${src.byteLength} bytes>`, dispose() {} };
-  }
-  const { model, bytes } = readModelFile(src, { keepTensorData: true });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onnx-lab-diff-'));
-  try {
-    fs.symlinkSync(fs.realpathSync(src), path.join(dir, 'weights.bin'));
-    const links = new Map<string, string>();
-    externalizeWeights(model, bytes, 'weights.bin', (location) => {
-      let link = links.get(location);
-      if (!link) {
-        link = `external_${links.size}.bin`;
-        fs.symlinkSync(path.resolve(path.dirname(fs.realpathSync(src)), location), path.join(dir, link));
-        links.set(location, link);
+  if (typeof src === 'string') {
+    const size = statModelFile(src);
+    const skipped = readSkippingTensorPayloads(src, size).bytes;
+    const model = readModel(skipped, { keepTensorData: true, file: src });
+    if (!hasLargeTypedPayload(model)) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onnx-lab-diff-'));
+      try {
+        fs.linkSync(fs.realpathSync(src), path.join(dir, WEIGHTS));
+        const links = new Map<string, string>();
+        externalizeWeights(model, skipped, WEIGHTS, (location) => {
+          let link = links.get(location);
+          if (!link) {
+            link = `external_${links.size}.bin`;
+            fs.linkSync(fs.realpathSync(path.resolve(path.dirname(src), location)), path.join(dir, link));
+            links.set(location, link);
+          }
+          return link;
+        });
+        return { model, name: src, dir, external: [], dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+      } catch (e) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') throw new OnnxLabError('diff.external-data', `cannot find the model's external data (${(e as Error).message})`, src, { cause: e });
+        if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'EACCES' && code !== 'ENOTSUP') throw e;
+        // No hard link possible: fall through to the in-memory mode.
       }
-      return link;
-    });
-  } catch (e) {
-    fs.rmSync(dir, { recursive: true, force: true });
-    throw e;
+    }
   }
-  return { model, name: src, dir, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  const name = typeof src === 'string' ? src : `<${src.byteLength} bytes>`;
+  const { model, bytes } = typeof src === 'string' ? readModelFile(src, { keepTensorData: true }) : { model: readModel(src, { keepTensorData: true }), bytes: src };
+  if (typeof src !== 'string') assertSelfContained(model, name);
+  const external = [{ path: WEIGHTS, data: bytes }];
+  const seen = new Set<string>();
+  externalizeWeights(model, bytes, WEIGHTS, (location) => {
+    // Weights already in side files (onnx external data) are read once and handed over the same way.
+    if (!seen.has(location) && typeof src === 'string') {
+      seen.add(location);
+      const file = path.resolve(path.dirname(src), location);
+      let data: Uint8Array;
+      try {
+        data = fs.readFileSync(file);
+      } catch (e) {
+        throw new OnnxLabError('diff.external-data', `cannot read external data '${location}' (${(e as NodeJS.ErrnoException).code ?? e})`, src, { cause: e });
+      }
+      external.push({ path: location, data });
+    }
+    return location;
+  });
+  return { model, name, external, dispose() {} };
 }
 
 /** Seeded inputs from the graph's declared types and shapes (symbolic dims become 1). */
@@ -152,14 +191,14 @@ async function runExposed(m: Prepared, names: string[], feeds: Record<string, Te
   let session: ModelSession | undefined;
   const file = m.name;
   try {
-    let model: string | Uint8Array = withExtraOutputs(m.model, names);
+    const bytes = withExtraOutputs(m.model, names);
+    const sessionOpts = { intraOpThreads: threads, logSeverity: 4, lowMemory: true } as const;
     if (m.dir) {
-      // Written beside the weight symlinks so that onnxruntime resolves them; the bytes are dropped.
+      // Beside the hard links, so that onnxruntime finds the weights relative to the graph.
       const p = path.join(m.dir, 'exposed.onnx');
-      fs.writeFileSync(p, model);
-      model = p;
-    }
-    session = await ModelSession.open(model, { intraOpThreads: threads, logSeverity: 4 });
+      fs.writeFileSync(p, bytes);
+      session = await ModelSession.open(p, sessionOpts);
+    } else session = await ModelSession.openWithExternalData(bytes, m.external, sessionOpts);
     const out = await session.run(feeds, names);
     return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, fromOutput(v)]));
   } catch (e) {
@@ -182,22 +221,21 @@ export async function diffModels(aSrc: Source, bSrc: Source, opts: DiffOptions =
   let B: Prepared | undefined;
   try {
     B = load(bSrc);
-    return await diffPrepared(A, B, opts, t0);
+    return await diffPrepared(A, B, aSrc, bSrc, opts, t0);
   } finally {
     A.dispose();
     B?.dispose();
   }
 }
 
-async function diffPrepared(A: Prepared, B: Prepared, opts: DiffOptions, t0: number): Promise<DiffReport> {
-  const tol = tolOf(opts.tolerance);
-  const ioA = graphIo(A.model);
-  const feeds = !opts.inputs || opts.inputs === 'random' ? randomInputs(A.model, opts.seed) : goldenFeeds(opts.inputs, ioA);
-  const bNames = new Set([...listIntermediates(B.model).map((x) => x.name), ...B.model.graph!.output.map((o) => o.name)]);
+async function diffPrepared(A: Prepared, B: Prepared, aSrc: Source, bSrc: Source, opts: DiffOptions, t0: number): Promise<DiffReport> {
+  const feeds = !opts.inputs || opts.inputs === 'random' ? randomInputs(A.model, opts.seed) : goldenFeeds(opts.inputs, graphIo(A.model));
   const all = listIntermediates(A.model);
+  const bNames = new Set([...listIntermediates(B.model).map((x) => x.name), ...B.model.graph!.output.map((o) => o.name)]);
+  const tol = tolOf(opts.tolerance);
   const shared = all.filter((x) => bNames.has(x.name));
   const report: DiffReport = {
-    a: A.name, b: B.name, inputs: opts.inputs ?? 'random', tolerance: tol, candidates: shared.length,
+    a: typeof aSrc === 'string' ? aSrc : `<${aSrc.byteLength} bytes>`, b: typeof bSrc === 'string' ? bSrc : `<${bSrc.byteLength} bytes>`, inputs: opts.inputs ?? 'random', tolerance: tol, candidates: shared.length,
     unmatched: all.length - shared.length, nodes: [], ms: 0,
   };
   const size = Math.max(1, opts.batchSize ?? 64);

@@ -20,10 +20,12 @@ export function niceTicks(lo: number, hi: number, maxTicks: number): { step: num
 /** A time label whose precision follows the tick step: "1:05", "12.5 s", "1.234 s", "250 ms". */
 export function formatTime(t: number, step: number): string {
   const digits = step >= 1 ? 0 : Math.min(6, Math.ceil(-Math.log10(step) - 1e-9));
-  if (Math.abs(t) >= 60 && step >= 1) {
-    const s = Math.round(t);
-    const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
-    return h ? `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}` : `${m}:${String(sec).padStart(2, '0')}`;
+  if (Math.abs(t) >= 60) {
+    // Clock form past a minute; fractional seconds as the step needs them ("29:59.80").
+    const whole = Math.floor(t + 1e-9);
+    const h = Math.floor(whole / 3600), m = Math.floor((whole % 3600) / 60);
+    const sec = (t - h * 3600 - m * 60).toFixed(digits).padStart(digits ? digits + 3 : 2, '0');
+    return h ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
   }
   if (step < 0.01 && Math.abs(t) < 1) return `${(t * 1000).toFixed(Math.max(0, digits - 3))} ms`;
   return `${t.toFixed(digits)} s`;

@@ -288,7 +288,10 @@ export class SpectrogramView extends TimeView {
     let lastY = Infinity;
     for (const hz of candidates) {
       if (hz < fmin || hz > fmax) continue;
-      const y = r.y + this.yFracOfHz(hz) * r.h;
+      const frac = this.yFracOfHz(hz);
+      // The log axis starts above 0 Hz: ticks below its lowest row are left out.
+      if (frac < 0 || frac > 1) continue;
+      const y = r.y + frac * r.h;
       if (lastY - y < 16) continue;
       lastY = y;
       ctx.fillRect(r.x - 4, Math.round(y), 4, 1);

@@ -121,7 +121,7 @@ export abstract class TimeView extends LitElement {
         aria-describedby="keys"
         @pointerdown=${this.onPointerDown} @pointermove=${this.onPointerMove} @pointerup=${this.onPointerUp}
         @pointercancel=${this.onPointerUp} @pointerleave=${this.onPointerLeave} @wheel=${this.onWheel} @keydown=${this.onKey}>
-        <canvas></canvas>
+        <canvas style=${`height: ${TOP + this.contentHeight + AXIS_HEIGHT}px`}></canvas>
       </div>
       <span id="keys" class="sr-only">Left and Right arrows pan, plus and minus zoom, 0 shows all, Home and End move the cursor,
         Shift with arrows extends the selection, Escape clears it. Drag to select, Shift-drag to pan, Ctrl-wheel to zoom.</span>
@@ -199,10 +199,10 @@ export abstract class TimeView extends LitElement {
     this.cssWidth = canvas.clientWidth || this.clientWidth || 800;
     const cssHeight = TOP + this.contentHeight + AXIS_HEIGHT;
     const W = Math.round(this.cssWidth * dpr), H = Math.round(cssHeight * dpr);
+    // The CSS height comes from the template, so layout is settled before any view draws (one layout, not one per view).
     if (canvas.width !== W || canvas.height !== H) {
       canvas.width = W;
       canvas.height = H;
-      canvas.style.height = `${cssHeight}px`;
     }
     const ctx = canvas.getContext('2d')!;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -304,6 +304,8 @@ export abstract class TimeView extends LitElement {
     if (start === this.viewStart && start + span === this.viewEnd) return;
     this.viewStart = start;
     this.viewEnd = start + span;
+    // What was under the pointer has moved; the next pointer move fills the readout again.
+    this.readout = '';
     if (emit) this.dispatchEvent(new CustomEvent('view-change', { detail: { start: this.viewStart, end: this.viewEnd }, bubbles: true, composed: true }));
   }
 

@@ -65,7 +65,7 @@ export class WaveformView extends TimeView {
     const h = this.data?.header;
     return html`
       ${h?.title ? html`<span class="title">${h.title}</span>` : nothing}
-      <button class="play" aria-pressed=${this.playing ? 'true' : 'false'} @click=${() => this.togglePlay()}
+      <button class="play" aria-pressed=${this.playing ? 'true' : 'false'} ?disabled=${!h?.hasSamples} @click=${() => this.togglePlay()}
         title="Play from the cursor, or the selection (Space)">${this.playing ? 'Pause' : this.selection ? 'Play selection' : 'Play'}</button>
       <button class="zoom-in" @click=${() => this.zoom(0.5, this.cursor)} title="Zoom in (+)" aria-label="Zoom in">+</button>
       <button class="zoom-out" @click=${() => this.zoom(2, this.cursor)} title="Zoom out (−)" aria-label="Zoom out">−</button>

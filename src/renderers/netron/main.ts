@@ -148,8 +148,7 @@ async function run(): Promise<void> {
     return;
   }
   try {
-    const netronBase = (await host.require('base')) as { BinaryStream: new (b: Uint8Array) => unknown };
-    const opened = await view.open(new BytesContext(host, m.name, new netronBase.BinaryStream(m.bytes)));
+    const opened = await view.open(new BytesContext(host, m.name, await host.stream(m.bytes)));
     if (!opened) {
       fail(`Netron did not show ${m.name} (the layout was cancelled).`);
       return;

@@ -21,11 +21,34 @@ describe('Netron, embedded: "Open in Netron"', () => {
     assert.match(text, /^Netron \d+\.\d+\.\d+: tiny-audio-tagger\.onnx$/m);
     assert.match(text, /^inputs: features$/m);
     assert.match(text, /^outputs: logits$/m);
+    // VS Code's theme class survives Netron's show(), and Netron's colours follow the theme.
+    assert.match(text, /^theme: vscode-light\b.*; Netron colours: light$/m);
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
     assert.ok(tab?.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('onnxLab.netron'), 'the Netron panel is the active tab');
     assert.equal(tab.label, 'Netron: tiny-audio-tagger.onnx');
     await new Promise((r) => setTimeout(r, 500)); // Netron fades the graph in
     await screenshot('vscode-netron');
+  });
+
+  it('in a dark theme Netron draws with its dark colours on the editor background', async () => {
+    const api = await onnxLab();
+    const workbench = vscode.workspace.getConfiguration('workbench');
+    const before = workbench.inspect<string>('colorTheme')?.globalValue;
+    await workbench.update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
+    try {
+      const uri = vscode.Uri.file(path.join(dir, 'models', 'tiny-audio-tagger.onnx'));
+      const seen = new Promise<string>((resolve) => {
+        const sub = api.rendered.onDidRender((r) => r.view === 'netron' && r.uri === uri.toString() && (sub.dispose(), resolve(r.text)));
+      });
+      await vscode.commands.executeCommand('onnxLab.openInNetron', uri);
+      const text = await seen;
+      assert.match(text, /^inputs: features$/m);
+      assert.match(text, /^theme: vscode-dark\b.*; Netron colours: dark$/m);
+      await new Promise((r) => setTimeout(r, 500));
+      await screenshot('vscode-netron-dark');
+    } finally {
+      await workbench.update('colorTheme', before, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('a broken model: the panel shows Netron\'s error and offers the inspector, not a blank page', async () => {
