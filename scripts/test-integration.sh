@@ -25,14 +25,21 @@ node test/integration/build.mjs
 
 run() { node --import tsx test/integration/run.ts --vsix "$vsix" --tests out/test/integration/suite/index.js "$@"; }
 if [ -n "${ONNX_LAB_IT_GREP:-}" ]; then
-  run "$@"
-  exit
+  ws=$(mktemp -d)
+  cp -r samples/. "$ws/"
+  run --workspace "$ws" "$@"
+  status=$?
+  rm -rf "$ws"
+  exit $status
 fi
 # Two passes: everything else with the workspace trusted, then Restricted Mode in an untrusted folder.
+# Each pass opens its own copy of samples/ as the workspace folder.
 status=0
-ONNX_LAB_IT_GREP='Restricted Mode' ONNX_LAB_IT_GREP_INVERT=1 run "$@" || status=$?
+trusted=$(mktemp -d)
 untrusted=$(mktemp -d)
+trap 'rm -rf "$trusted" "$untrusted"' EXIT
+cp -r samples/. "$trusted/"
 cp -r samples/. "$untrusted/"
+ONNX_LAB_IT_GREP='Restricted Mode' ONNX_LAB_IT_GREP_INVERT=1 run --workspace "$trusted" "$@" || status=$?
 ONNX_LAB_IT_GREP='Restricted Mode' run --untrusted --workspace "$untrusted" --artifacts test-results/integration-restricted "$@" || status=$?
-rm -rf "$untrusted"
 exit $status

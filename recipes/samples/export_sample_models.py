@@ -8,12 +8,15 @@ Trained reference models live in models/ with their own recipes.
 """
 import json
 import pathlib
+import sys
 
 import onnx
 import torch
 from torch import nn
 
 OUT = pathlib.Path(__file__).resolve().parents[2] / "samples" / "models"
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from dump_goldens import dump_goldens  # noqa: E402
 LABELS = ["yes", "no", "stop", "unknown", "silence"]
 
 
@@ -58,6 +61,14 @@ def main() -> None:
     onnx.checker.check_model(m)
     onnx.save(m, str(path))
     print(f"wrote {path} ({path.stat().st_size} bytes)")
+
+    # Golden outputs from PyTorch itself, so `onnx-lab validate` (and VS Code's Test Explorer)
+    # check the export: two clip lengths exercise the dynamic time axis.
+    gen = torch.Generator().manual_seed(1)
+    cases = [{"features": torch.randn(1, 40, t, generator=gen)} for t in (98, 250)]
+    dump_goldens(model, cases, str(OUT / "tiny-audio-tagger.golden"), output_names=["logits"],
+                 tolerance={"atol": 1e-5, "rtol": 1e-4}, model_path="../tiny-audio-tagger.onnx")
+    print(f"wrote {OUT / 'tiny-audio-tagger.golden'}")
 
 
 if __name__ == "__main__":

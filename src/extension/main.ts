@@ -4,6 +4,7 @@ import { ModelEditorProvider, MODEL_EDITOR_VIEW_TYPE } from './model-editor';
 import { NotebookKernelController } from './notebook-controller';
 import { RenderedViews } from './rendered-events';
 import { LintDiagnostics } from './lint-diagnostics';
+import { GoldenValidation } from './validation';
 import { registerCellCompletions } from './cell-completions';
 import { registerNetron } from './netron-panel';
 import { RENDERER_ID, type RendererMessage } from '../protocol/renderer';
@@ -13,15 +14,18 @@ export interface OnnxLabApi {
   rendered: RenderedViews;
   notebookKernel: NotebookKernelController;
   lint: LintDiagnostics;
+  validation: GoldenValidation;
 }
 
 export function activate(context: vscode.ExtensionContext): OnnxLabApi {
   const rendered = new RenderedViews();
   const lint = new LintDiagnostics();
+  const validation = new GoldenValidation(vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath);
   const notebookKernel = new NotebookKernelController(vscode.Uri.joinPath(context.extensionUri, 'dist', 'kernel.js').fsPath);
   context.subscriptions.push(
     rendered,
     lint,
+    validation,
     registerCellCompletions(),
     notebookKernel,
     vscode.window.registerCustomEditorProvider(MODEL_EDITOR_VIEW_TYPE, new ModelEditorProvider(context.extensionUri, rendered, lint), {
@@ -38,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): OnnxLabApi {
     }),
     ...registerNetron(context.extensionUri, rendered, MODEL_EDITOR_VIEW_TYPE),
   );
-  return { rendered, notebookKernel, lint };
+  return { rendered, notebookKernel, lint, validation };
 }
 
 export function deactivate(): void {

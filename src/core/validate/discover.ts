@@ -52,6 +52,8 @@ export function discoverGoldens(model: string): DiscoveredGolden[] {
     if (!fs.statSync(sub, { throwIfNoEntry: false })?.isDirectory()) continue;
     const manifest = path.join(sub, 'golden.json');
     const doc = readJson(manifest) as { format?: string; model?: string } | undefined;
+    // A folder already found by name is the same set as its manifest: list it once.
+    if (found.some((f) => f.path === sub)) continue;
     if (doc?.format === 'onnx-lab-golden' && typeof doc.model === 'string' && path.resolve(sub, doc.model) === path.resolve(model)) found.push({ path: manifest, why: 'manifest' });
   }
   return found;

@@ -105,7 +105,7 @@ export class WaveformView extends TimeView {
       const b = this.band(r, c, n);
       const mid = b.top + b.h / 2;
       const yOf = (v: number) => mid - v * scale * (b.h / 2);
-      // Amplitude grid and labels in the left gutter.
+      // Amplitude grid (the labels are drawn in the gutter by drawGutter).
       ctx.fillStyle = grid;
       for (const v of [-1, -0.5, 0, 0.5, 1]) ctx.fillRect(r.x, Math.round(mid - v * (b.h / 2)), r.w, v === 0 ? 1 : 0.5);
       ctx.fillStyle = wave;
@@ -113,7 +113,7 @@ export class WaveformView extends TimeView {
       if (spp >= 1 && (spp >= h.pyramidBase || !h.hasSamples) && h.levels > 0) {
         this.drawEnvelope(ctx, r, dpr, c, cols, spp, first, yOf);
       } else if (h.hasSamples) {
-        this.drawSamples(ctx, r, c, spp, yOf, dpr);
+        this.drawSamples(ctx, c, spp, yOf, dpr);
       }
     }
   }
@@ -170,7 +170,8 @@ export class WaveformView extends TimeView {
     }
   }
 
-  private drawSamples(ctx: CanvasRenderingContext2D, r: PlotRect, c: number, spp: number, yOf: (v: number) => number, dpr: number): void {
+  /** Below 16 samples per pixel: a line through the samples, and a dot on each once they are ≥ 4 px apart. */
+  private drawSamples(ctx: CanvasRenderingContext2D, c: number, spp: number, yOf: (v: number) => number, dpr: number): void {
     const h = this.data!.header;
     const s = this.data!.samples[c];
     const i0 = Math.max(0, Math.floor(this.viewStart * h.sampleRate) - 1);
@@ -193,7 +194,6 @@ export class WaveformView extends TimeView {
       }
       ctx.fill();
     }
-    void r;
   }
 
   protected describePoint(t: number, y: number): string {
