@@ -4,7 +4,9 @@ import { summarizeModelFile } from '../core/onnx/summary';
 import { formatSummaryText } from '../core/onnx/format';
 import { displayable, type Displayable } from './display';
 import type { ModelSession, SessionOptions } from '../runtime/session';
-import { readAudioFile, type AudioData } from '../core/audio';
+import { statSync } from 'node:fs';
+import { featuresFromAudio, getPreset, readAudioFile, type AudioData, type Features } from '../core/audio';
+import { formatReportText, type ValidationReport } from '../core/validate';
 import { spectrogramOutputs, waveformOutputs, type SpectrogramOptions, type WaveformOptions } from './display-audio';
 
 /** Audio loaded by `onnxLab.audio(path)`: shows its waveform; `.data` is the core's AudioData. */
@@ -27,8 +29,16 @@ export type AudioLike = AudioClip | AudioData | Float32Array | Float32Array[];
 export interface NotebookApi {
   /** Reads an ONNX model (path relative to the notebook) and shows its summary. */
   inspect(modelPath: string): Promise<Displayable & { summary: unknown }>;
-  /** Opens an onnxruntime session on a model (path relative to the notebook): `.inputs`, `.outputs`, `.run(feeds)`. */
+  /**
+   * Opens an onnxruntime session on a model (path relative to the notebook): `.inputs`, `.outputs`,
+   * `.run(feeds)`. Sessions are cached per file and options: running the cell again reuses it
+   * unless the file changed.
+   */
   load(modelPath: string, opts?: SessionOptions): Promise<ModelSession>;
+  /** Features of a core preset (nemo80, conette, cnn14, kws40, whisper80): `[nMels, frames]` Float32, shown as a spectrogram. */
+  features(audio: AudioLike, preset: string, sampleRate?: number): Features & Displayable;
+  /** Runs a model on golden inputs and compares with the golden outputs (ONNX backend layout, .npz, Polygraphy JSON, golden.json). */
+  validate(modelPath: string, goldenPath: string, opts?: { atol?: number; rtol?: number }): Promise<ValidationReport & Displayable>;
   /** Reads an audio file (WAV, FLAC, Ogg Vorbis, MP3; path relative to the notebook) and shows its waveform. */
   audio(audioPath: string): Promise<AudioClip>;
   display: {
@@ -51,6 +61,7 @@ function toAudioData(a: AudioLike, sampleRate?: number): AudioData {
 }
 
 export function createNotebookApi(notebookDir: string): NotebookApi {
+  const sessions = new Map<string, Promise<ModelSession>>();
   return {
     async inspect(modelPath) {
       const summary = summarizeModelFile(path.resolve(notebookDir, modelPath));
@@ -61,9 +72,30 @@ export function createNotebookApi(notebookDir: string): NotebookApi {
       return Object.assign(shown, { summary });
     },
     async load(modelPath, opts) {
-      // Loaded on first use: a notebook that never runs a model never pays for onnxruntime.
-      const { ModelSession } = await import('../runtime/session');
-      return ModelSession.open(path.resolve(notebookDir, modelPath), opts);
+      const file = path.resolve(notebookDir, modelPath);
+      const key = `${file}|${statSync(file, { throwIfNoEntry: false })?.mtimeMs}|${JSON.stringify(opts ?? {})}`;
+      let session = sessions.get(key);
+      if (!session) {
+        // Loaded on first use: a notebook that never runs a model never pays for onnxruntime.
+        const { ModelSession } = await import('../runtime/session');
+        session = ModelSession.open(file, opts);
+        sessions.set(key, session);
+        session.catch(() => sessions.delete(key));
+      }
+      return session;
+    },
+    features(audio, preset, sampleRate) {
+      const data = toAudioData(audio, sampleRate);
+      const p = getPreset(preset);
+      const feats = featuresFromAudio(data, p);
+      const shown = displayable(() => spectrogramOutputs(data, { preset, values: 'features', title: `${preset} features` }));
+      return Object.assign(shown, feats);
+    },
+    async validate(modelPath, goldenPath, opts = {}) {
+      const { validateModel } = await import('../pipelines/validate/validate');
+      const report = await validateModel(path.resolve(notebookDir, modelPath), path.resolve(notebookDir, goldenPath), { tolerance: opts });
+      const shown = displayable(() => [{ mime: 'text/plain', data: report.error ? `could not run: ${report.error}` : formatReportText(report) }]);
+      return Object.assign(shown, report);
     },
     async audio(audioPath) {
       const file = path.resolve(notebookDir, audioPath);

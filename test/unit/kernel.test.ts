@@ -103,6 +103,18 @@ describe('kernel process', function () {
     assert.ok(Date.now() - t0 < 1000, `took ${Date.now() - t0} ms`);
   });
 
+  it('caches sessions: loading the same model again reuses the session', async () => {
+    const model = JSON.stringify(path.resolve(__dirname, '../../samples/models/tiny-audio-tagger.onnx'));
+    const r = await kernel.execute(`const s1 = await onnxLab.load(${model});\nconst s2 = await onnxLab.load(${model});\n[s1 === s2, s1.inputs[0].name]`, 'typescript');
+    assert.deepEqual(r, { ok: true, result: [{ mime: 'text/plain', data: "[ true, 'features' ]" }] });
+  });
+
+  it('computes preset features from audio, as the model is fed', async () => {
+    const wav = JSON.stringify(path.resolve(__dirname, '../../samples/audio/speech-16k.wav'));
+    const r = await kernel.execute(`const f = onnxLab.features(await onnxLab.audio(${wav}), 'kws40');\n[f.nMels, f.frames, f.data.length === f.nMels * f.frames]`, 'typescript');
+    assert.deepEqual(r, { ok: true, result: [{ mime: 'text/plain', data: '[ 40, 688, true ]' }] });
+  });
+
   it("imports the notebook API as 'onnx-lab'", async () => {
     const r = await kernel.execute("import { inspect, load } from 'onnx-lab';\n[typeof inspect, typeof load]", 'typescript');
     assert.deepEqual(r, { ok: true, result: [{ mime: 'text/plain', data: "[ 'function', 'function' ]" }] });

@@ -54,7 +54,19 @@ describe('notebooks run on the ONNX Lab (TypeScript) kernel', () => {
     // The renderer ran in the notebook's webview and drew the summary table.
     const text = await until('the renderer to draw the model summary', () => drawn.find((t) => /features/.test(t)), 30000);
     assert.match(text, /logits/);
+    // The audio cells: a waveform and a mel spectrogram drawn under their cells (outputs are
+    // drawn when they scroll into view).
+    const audioCell = cells.find((c) => c.document.getText().includes('onnxLab.audio('))!;
+    editor.revealRange(new vscode.NotebookRange(audioCell.index, audioCell.index + 1), vscode.NotebookEditorRevealType.AtTop);
+    const wave = await until('the waveform to be drawn', () => drawn.find((t) => /^Waveform of speech-16k\.wav: .*1 channel, 16000 Hz/m.test(t)), 30000).catch((e: Error) => assert.fail(`${e.message}; drawn: ${JSON.stringify(drawn)}`));
+    assert.ok(wave);
+    const specCell = cells.find((c) => c.document.getText().includes('display.spectrogram'))!;
+    editor.revealRange(new vscode.NotebookRange(specCell.index, specCell.index + 1), vscode.NotebookEditorRevealType.AtTop);
+    const spec = await until('the spectrogram to be drawn', () => drawn.find((t) => /Mel spectrogram of speech-16k\.wav: 80 mel bands/.test(t)), 30000).catch((e: Error) => assert.fail(`${e.message}; drawn: ${JSON.stringify(drawn)}`));
+    assert.ok(spec);
     sub.dispose();
+    await new Promise((r) => setTimeout(r, 500));
+    await screenshot('vscode-notebook-spectrogram');
     await vscode.commands.executeCommand('notebook.focusTop');
     await screenshot('vscode-notebook-tour');
   });
