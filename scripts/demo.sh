@@ -11,6 +11,7 @@ mkdir -p "$out"
 model=samples/models/tiny-audio-tagger.onnx
 echo; echo "\$ onnx-lab inspect $model"; node dist/cli.js inspect "$model"
 echo; echo "\$ onnx-lab lint $model"; node dist/cli.js lint "$model" || true
+echo; echo "\$ onnx-lab validate $model samples/models/tiny-audio-tagger.golden"; node dist/cli.js validate "$model" samples/models/tiny-audio-tagger.golden
 echo; echo "\$ onnx-lab run samples/tour.ipynb --out $out/tour.executed.ipynb"
 node dist/cli.js run samples/tour.ipynb --out "$out/tour.executed.ipynb" --force
 if [ "${1:-}" = "--vscode" ]; then

@@ -45,9 +45,7 @@ export function decodeNpyTensor(bytes: Uint8Array, file?: string): Tensor {
   const h = parseHeader(bytes, file);
   const n = elementCount(h.shape);
   if (AUDIO_NPY.has(h.descr) && !h.fortran) {
-    // A plain Uint8Array view: decodeNpy's .slice() on a Node Buffer would be a view of the Buffer pool.
-    const plain = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const { data, shape } = decodeNpy(plain, file);
+    const { data, shape } = decodeNpy(bytes, file);
     return { dtype: DESCR[h.descr.slice(1)], dims: shape, data };
   }
   const order = h.descr[0];
