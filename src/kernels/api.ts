@@ -7,6 +7,7 @@ import type { ModelSession, SessionOptions } from '../runtime/session';
 import { statSync } from 'node:fs';
 import { featuresFromAudio, getPreset, readAudioFile, type AudioData, type Features } from '../core/audio';
 import { formatReportText, type ValidationReport } from '../core/validate';
+import type { ValidationReportView } from '../protocol/validation-report';
 import { spectrogramOutputs, waveformOutputs, type SpectrogramOptions, type WaveformOptions } from './display-audio';
 
 /** Audio loaded by `onnxLab.audio(path)`: shows its waveform; `.data` is the core's AudioData. */
@@ -94,7 +95,10 @@ export function createNotebookApi(notebookDir: string): NotebookApi {
     async validate(modelPath, goldenPath, opts = {}) {
       const { validateModel } = await import('../pipelines/validate/validate');
       const report = await validateModel(path.resolve(notebookDir, modelPath), path.resolve(notebookDir, goldenPath), { tolerance: opts });
-      const shown = displayable(() => [{ mime: 'text/plain', data: report.error ? `could not run: ${report.error}` : formatReportText(report) }]);
+      const shown = displayable(() => [
+        { mime: MIME.validationReport, data: JSON.stringify(report satisfies ValidationReportView) },
+        { mime: 'text/plain', data: report.error ? `could not run: ${report.error}` : formatReportText(report) },
+      ]);
       return Object.assign(shown, report);
     },
     async audio(audioPath) {

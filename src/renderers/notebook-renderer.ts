@@ -6,6 +6,8 @@ import type { RendererMessage } from '../protocol/renderer';
 import { ModelSummaryView } from './components/model-summary-view';
 import { decodeAudioPayload } from '../protocol/audio-payload';
 import { AudioView } from './components/audio-view';
+import { ValidationReportViewElement } from './components/validation-report-view';
+import type { ValidationReportView } from '../protocol/validation-report';
 
 type Draw = (item: OutputItem, element: HTMLElement) => HTMLElement;
 
@@ -18,6 +20,12 @@ const DRAW: Record<string, Draw> = {
   },
   [MIME.waveform]: drawAudio,
   [MIME.spectrogram]: drawAudio,
+  [MIME.validationReport]: (item, element) => {
+    const view = new ValidationReportViewElement();
+    view.report = item.json() as ValidationReportView;
+    element.replaceChildren(view);
+    return view;
+  },
 };
 
 function drawAudio(item: OutputItem, element: HTMLElement): HTMLElement {
@@ -37,7 +45,7 @@ export const activate: ActivationFunction = (context) => ({
     try {
       const view = draw(item, element);
       // With messaging on, the extension learns what was drawn (integration tests assert on it).
-      if (context.postMessage && view instanceof ModelSummaryView) {
+      if (context.postMessage && (view instanceof ModelSummaryView || view instanceof ValidationReportViewElement)) {
         await view.updateComplete;
         context.postMessage({ type: 'rendered', outputId: item.id, mime: item.mime, text: view.shadowRoot?.textContent ?? '' } satisfies RendererMessage);
       } else if (context.postMessage && view instanceof AudioView) {

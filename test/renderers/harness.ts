@@ -10,6 +10,25 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.map': 'application/json', '.json': 'application/json' };
 
+// Emulates the notebook's renderer host: VS Code calls activate() then renderOutputItem per output.
+export const NOTEBOOK_PAGE = `<!doctype html><meta charset="utf-8"><body><div id="out"></div>
+<script type="module">
+  import { activate } from '/notebook-renderer.js';
+  const renderer = activate({ postMessage() {}, onDidReceiveMessage() { return { dispose() {} }; }, workspace: { isTrusted: true } });
+  window.renderJson = (mime, value) => {
+    const text = JSON.stringify(value);
+    renderer.renderOutputItem({ id: 'o1', mime, metadata: {}, json: () => JSON.parse(text), text: () => text,
+      data: () => new TextEncoder().encode(text), blob: () => new Blob([text]) }, document.getElementById('out'));
+  };
+  window.rendererReady = true;
+</script>`;
+
+/** Renders a JSON output item through the real notebook renderer on a NOTEBOOK_PAGE. */
+export async function renderJson(page: Page, mime: string, value: unknown): Promise<void> {
+  await page.waitForFunction(() => (window as unknown as { rendererReady?: boolean }).rendererReady);
+  await page.evaluate(([m, v]) => (window as unknown as { renderJson(m: string, v: unknown): void }).renderJson(m as string, v), [mime, value] as const);
+}
+
 export interface Harness {
   browser: Browser;
   url: string;

@@ -2,22 +2,11 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { summarizeModelFile } from '../../src/core/onnx/summary';
 import type { ModelSummary } from '../../src/protocol/model-summary';
-import { ARTIFACTS, startHarness, type Harness } from './harness';
+import { ARTIFACTS, NOTEBOOK_PAGE, renderJson, startHarness, type Harness } from './harness';
 
 const SAMPLE = path.resolve(__dirname, '../../samples/models/tiny-audio-tagger.onnx');
 
-// Emulates the notebook's renderer host: VS Code calls activate() then renderOutputItem per output.
-const NOTEBOOK_PAGE = `<!doctype html><meta charset="utf-8"><body><div id="out"></div>
-<script type="module">
-  import { activate } from '/notebook-renderer.js';
-  const renderer = activate({ postMessage() {}, onDidReceiveMessage() { return { dispose() {} }; }, workspace: { isTrusted: true } });
-  window.renderJson = (mime, value) => {
-    const text = JSON.stringify(value);
-    renderer.renderOutputItem({ id: 'o1', mime, metadata: {}, json: () => JSON.parse(text), text: () => text,
-      data: () => new TextEncoder().encode(text), blob: () => new Blob([text]) }, document.getElementById('out'));
-  };
-  window.rendererReady = true;
-</script>`;
+
 
 // Emulates the webview host of the .onnx editor: acquireVsCodeApi and the extension's messages.
 const EDITOR_PAGE = `<!doctype html><meta charset="utf-8"><body><div id="root"></div>
@@ -42,8 +31,7 @@ describe('renderers in Chromium', () => {
   it('notebook renderer draws a model summary from the vendor mime type', async () => {
     const page = await h.newPage();
     await page.goto(`${h.url}/notebook.html`);
-    await page.waitForFunction(() => (window as unknown as { rendererReady?: boolean }).rendererReady);
-    await page.evaluate((s) => (window as unknown as { renderJson(m: string, v: unknown): void }).renderJson('application/vnd.onnx-lab.model-summary+json', s), summary);
+    await renderJson(page, 'application/vnd.onnx-lab.model-summary+json', summary);
     const view = page.locator('onnx-model-summary');
     await view.locator('table[aria-label="Inputs"]').waitFor();
     const inputs = await view.locator('table[aria-label="Inputs"] td').allInnerTexts();
@@ -63,14 +51,13 @@ describe('renderers in Chromium', () => {
   it('model strings are shown as text, never run as markup', async () => {
     const page = await h.newPage();
     await page.goto(`${h.url}/notebook.html`);
-    await page.waitForFunction(() => (window as unknown as { rendererReady?: boolean }).rendererReady);
     const hostile: ModelSummary = {
       ...summary,
       producerName: `<script>window.__pwned=2</script>`,
       inputs: [{ ...summary.inputs[0], name: HOSTILE }],
       metadata: { [HOSTILE]: `<iframe src="javascript:window.__pwned=3"></iframe>` },
     };
-    await page.evaluate((s) => (window as unknown as { renderJson(m: string, v: unknown): void }).renderJson('application/vnd.onnx-lab.model-summary+json', s), hostile);
+    await renderJson(page, 'application/vnd.onnx-lab.model-summary+json', hostile);
     const view = page.locator('onnx-model-summary');
     await view.locator('table[aria-label="Inputs"]').waitFor();
     assert.equal(await view.locator('table[aria-label="Inputs"] td').first().innerText(), HOSTILE);
