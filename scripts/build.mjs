@@ -32,7 +32,7 @@ export const targets = [
   { ...common, platform: 'browser', format: 'esm',
     entryPoints: {
       'notebook-renderer': 'src/renderers/notebook-renderer.ts',
-      'model-editor': 'src/renderers/model-editor.ts',
+      'validation-report': 'src/renderers/validation-report.ts', 'model-editor': 'src/renderers/model-editor.ts',
       'netron-host': 'src/renderers/netron/main.ts',
     },
     outdir: 'dist/webview' },

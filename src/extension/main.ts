@@ -20,7 +20,7 @@ export interface OnnxLabApi {
 export function activate(context: vscode.ExtensionContext): OnnxLabApi {
   const rendered = new RenderedViews();
   const lint = new LintDiagnostics();
-  const validation = new GoldenValidation(vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath);
+  const validation = new GoldenValidation(vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath, context.extensionUri, rendered);
   const notebookKernel = new NotebookKernelController(vscode.Uri.joinPath(context.extensionUri, 'dist', 'kernel.js').fsPath);
   context.subscriptions.push(
     rendered,

@@ -6,7 +6,7 @@ export interface RenderedView {
    * `model-editor`: the .onnx editor (uri = the model); `notebook-output`: a renderer output (uri = the output id);
    * `netron`: the "Open in Netron" panel (uri = the model; text = the graph inputs/outputs Netron drew, or the message it shows instead).
    */
-  view: 'model-editor' | 'notebook-output' | 'netron';
+  view: 'model-editor' | 'notebook-output' | 'validation-report' | 'netron';
   uri: string;
   text: string;
 }

@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import path from 'node:path';
 import { fork } from 'node:child_process';
 import { discoverGoldens, formatReportText, type CaseReport, type ValidationReport } from '../core/validate';
-
-const REPORT_SCHEME = 'onnx-lab-report';
+import type { RenderedViews } from './rendered-events';
+import { webviewHtml, webviewOptions } from './webview-html';
 
 /**
  * Runs `onnx-lab validate` in a child process: onnxruntime, a native crash or a runaway model stay
@@ -42,14 +42,15 @@ function caseMessage(c: CaseReport): string {
  * Golden sets beside models become tests in the Test Explorer (one per set, one child per case),
  * and "Validate Against Golden Outputs" runs one set with progress and a report.
  */
-export class GoldenValidation implements vscode.Disposable, vscode.TextDocumentContentProvider {
+export class GoldenValidation implements vscode.Disposable {
   readonly controller = vscode.tests.createTestController('onnxLab.goldens', 'ONNX golden outputs');
-  private readonly reports = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [this.controller, this.changed];
+  private readonly disposables: vscode.Disposable[] = [this.controller];
 
-  constructor(private readonly cliScript: string) {
+  constructor(
+    private readonly cliScript: string,
+    private readonly extensionUri: vscode.Uri,
+    private readonly rendered: RenderedViews,
+  ) {
     this.controller.resolveHandler = async (item) => {
       if (!item) await this.discover();
     };
@@ -63,13 +64,8 @@ export class GoldenValidation implements vscode.Disposable, vscode.TextDocumentC
     const rediscover = () => void this.discover();
     this.disposables.push(
       watcher, watcher.onDidCreate(rediscover), watcher.onDidDelete(rediscover),
-      vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, this),
       vscode.commands.registerCommand('onnxLab.validateModel', (uri?: vscode.Uri) => this.validateCommand(uri)),
     );
-  }
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.reports.get(uri.toString()) ?? 'This report is no longer available.';
   }
 
   /** Finds models with golden sets in the workspace; returns the number of golden sets. */
@@ -130,6 +126,16 @@ export class GoldenValidation implements vscode.Disposable, vscode.TextDocumentC
     vscode.Disposable.from(...this.disposables).dispose();
   }
 
+  /** The report in a webview beside the editor (tables per case; the same view as the notebook output). */
+  private showReport(model: vscode.Uri, report: ValidationReport): void {
+    const panel = vscode.window.createWebviewPanel('onnxLab.validationReport', `Validation: ${path.basename(model.fsPath)}`, vscode.ViewColumn.Beside, webviewOptions(this.extensionUri));
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'validation-report.js', `Validation of ${path.basename(model.fsPath)}`);
+    panel.webview.onDidReceiveMessage((m: { type: string; text?: string }) => {
+      if (m.type === 'ready') void panel.webview.postMessage({ type: 'report', report: JSON.parse(JSON.stringify(report)) });
+      else if (m.type === 'rendered') this.rendered.report({ view: 'validation-report', uri: model.toString(), text: m.text ?? '' });
+    });
+  }
+
   private async validateCommand(uri?: vscode.Uri): Promise<ValidationReport | undefined> {
     const model = uri ?? vscode.window.activeTextEditor?.document.uri;
     if (!model || model.scheme !== 'file') {
@@ -154,10 +160,7 @@ export class GoldenValidation implements vscode.Disposable, vscode.TextDocumentC
       return undefined;
     });
     if (!report) return undefined;
-    const doc = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${path.basename(model.fsPath)}.validation.txt`, query: String(Date.now()) });
-    this.reports.set(doc.toString(), report.error ? `${report.error}\n` : formatReportText(report));
-    this.changed.fire(doc);
-    await vscode.window.showTextDocument(doc, { preview: true });
+    this.showReport(model, report);
     const verdict = report.error ? `could not run: ${report.error}` : `${report.status.toUpperCase()}: ${report.counts.pass} passed, ${report.counts.fail} failed, ${report.counts.error} could not run`;
     void (report.status === 'pass' ? vscode.window.showInformationMessage(`ONNX Lab: ${verdict}`) : vscode.window.showWarningMessage(`ONNX Lab: ${verdict}`));
     return report;
