@@ -95,6 +95,12 @@ export class GoldenValidation implements vscode.Disposable {
     if (req.include) req.include.forEach(add);
     else this.controller.items.forEach(add);
     const reports: ValidationReport[] = [];
+    if (!vscode.workspace.isTrusted) {
+      // Running a model means running native code on it: not in Restricted Mode.
+      for (const set of sets) run.errored(set, new vscode.TestMessage('ONNX Lab runs models only in a trusted workspace. Trust this folder to validate.'));
+      run.end();
+      return reports;
+    }
     for (const set of sets) {
       if (token.isCancellationRequested) break;
       const [modelUri, golden] = set.id.split('|');
@@ -138,6 +144,10 @@ export class GoldenValidation implements vscode.Disposable {
 
   private async validateCommand(uri?: vscode.Uri): Promise<ValidationReport | undefined> {
     const model = uri ?? vscode.window.activeTextEditor?.document.uri;
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showErrorMessage('ONNX Lab runs models only in a trusted workspace. Trust this folder to validate.');
+      return undefined;
+    }
     if (!model || model.scheme !== 'file') {
       void vscode.window.showErrorMessage('ONNX Lab: choose a local .onnx file to validate.');
       return undefined;
