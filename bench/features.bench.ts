@@ -2,33 +2,17 @@
 // librosa, torch (when installed) and soxr/scipy measured in the same run on the same samples.
 // Single-threaded on both sides (OMP/MKL/OpenBLAS threads 1, torch.set_num_threads(1)).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { computeFeatures, decodeNpy, downmix, encodeNpy, PRESETS, readAudioFile, resample } from '../src/core/audio';
-import { PYTHON, type Bench, type BenchResult } from './lib';
+import { computeFeatures, decodeNpy, encodeNpy, PRESETS, resample } from '../src/core/audio';
+import { PYTHON, realAudioLoop, type Bench, type BenchResult } from './lib';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const SHARED = path.resolve(here, '../../shared/audio');
 const SECONDS = 600;
 
-/** 10 minutes at `rate`: the shared recordings (mono, resampled) back to back, repeated. */
-async function tenMinutes(rate: number): Promise<Float32Array> {
-  const out = new Float32Array(SECONDS * rate);
-  const files = readdirSync(SHARED).filter((f) => /\.(wav|ogg)$/.test(f)).sort();
-  let o = 0;
-  while (o < out.length) {
-    for (const f of files) {
-      const a = await readAudioFile(path.join(SHARED, f));
-      const x = resample(downmix(a.channels), a.sampleRate, rate, 'fast');
-      const n = Math.min(x.length, out.length - o);
-      out.set(x.subarray(0, n), o);
-      o += n;
-      if (o >= out.length) break;
-    }
-  }
-  return out;
-}
+/** 10 minutes at `rate` of the shared recordings. */
+const tenMinutes = (rate: number) => realAudioLoop(SECONDS, rate);
 
 // Child mode: compute one preset once and report the peak RSS of a fresh process.
 if (process.env.ONNX_LAB_FEATURES_BENCH_CHILD) {

@@ -16,37 +16,16 @@ import {
   OperatorSetIdProtoSchema,
   TensorProtoSchema,
   TensorProto_DataType,
-  TensorShapeProtoSchema,
-  TensorShapeProto_DimensionSchema,
-  TypeProtoSchema,
-  TypeProto_TensorSchema,
-  ValueInfoProtoSchema,
   type NodeProto,
   type TensorProto,
   type ValueInfoProto,
 } from 'onnx-buf';
 import { summarizeModelFile } from '../src/core/onnx';
+import { DT, valueInfo } from '../test/unit/onnx-fixtures';
 import { PYTHON, medianMs, type Bench, type BenchResult } from './lib';
 
 const SCRIPT = new URL('../recipes/reference/onnx_summary.py', import.meta.url).pathname;
 const CORE = new URL('../src/core/onnx/index.ts', import.meta.url).href;
-
-function vi(name: string, dims: (number | string)[]): ValueInfoProto {
-  return create(ValueInfoProtoSchema, {
-    name,
-    type: create(TypeProtoSchema, {
-      value: {
-        case: 'tensorType',
-        value: create(TypeProto_TensorSchema, {
-          elemType: TensorProto_DataType.FLOAT,
-          shape: create(TensorShapeProtoSchema, {
-            dim: dims.map((d) => create(TensorShapeProto_DimensionSchema, { value: typeof d === 'number' ? { case: 'dimValue', value: BigInt(d) } : { case: 'dimParam', value: d } })),
-          }),
-        }),
-      },
-    }),
-  });
-}
 
 function weight(name: string, dims: number[], raw: Uint8Array<ArrayBuffer>): TensorProto {
   return create(TensorProtoSchema, { name, dims: dims.map(BigInt), dataType: TensorProto_DataType.FLOAT, rawData: raw });
@@ -73,10 +52,10 @@ export function manyNodesModel(nodes: number): Uint8Array {
     }
     const attribute = op === 'Softmax' || op === 'LayerNormalization' ? [create(AttributeProtoSchema, { name: 'axis', type: AttributeProto_AttributeType.INT, i: -1n })] : [];
     node.push(create(NodeProtoSchema, { name, opType: op, domain: op === 'Gelu' ? 'com.microsoft' : '', input: inputs, output: [out], attribute }));
-    if (i < nodes - 1) info.push(vi(out, ['batch', 'sequence', 16]));
+    if (i < nodes - 1) info.push(valueInfo(out, DT.FLOAT, ['batch', 'sequence', 16]));
     prev = out;
   }
-  const graph = create(GraphProtoSchema, { name: 'main_graph', node, initializer: init, input: [vi('input_features', ['batch', 'sequence', 16])], output: [vi(prev, ['batch', 'sequence', 16])], valueInfo: info });
+  const graph = create(GraphProtoSchema, { name: 'main_graph', node, initializer: init, input: [valueInfo('input_features', DT.FLOAT, ['batch', 'sequence', 16])], output: [valueInfo(prev, DT.FLOAT, ['batch', 'sequence', 16])], valueInfo: info });
   return toBinary(
     ModelProtoSchema,
     create(ModelProtoSchema, {
@@ -103,7 +82,7 @@ export function writeLargeModel(file: string, megabytes: number): void {
     node.push(create(NodeProtoSchema, { name: `MatMul_${i}`, opType: 'MatMul', input: [prev, `w${i}`], output: [`h${i}`] }));
     prev = `h${i}`;
   }
-  const head = toBinary(GraphProtoSchema, create(GraphProtoSchema, { name: 'big', node, input: [vi('x', ['N', 1024])], output: [vi(prev, ['N', 1024])] }));
+  const head = toBinary(GraphProtoSchema, create(GraphProtoSchema, { name: 'big', node, input: [valueInfo('x', DT.FLOAT, ['N', 1024])], output: [valueInfo(prev, DT.FLOAT, ['N', 1024])] }));
   const tensors = Array.from({ length: count }, (_, i) => toBinary(TensorProtoSchema, weight(`w${i}`, [1024, 1024], raw)));
   const framed = tensors.map((t) => new BinaryWriter().tag(5, WireType.LengthDelimited).bytes(t).finish());
   const graphLen = head.length + framed.reduce((a, f) => a + f.length, 0);

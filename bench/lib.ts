@@ -32,3 +32,23 @@ export async function medianMs(fn: () => unknown | Promise<unknown>, runs = 5, w
 
 /** Path of the project's Python (recipes/.venv, made by scripts/setup-python.sh). */
 export const PYTHON = new URL('../recipes/.venv/bin/python', import.meta.url).pathname;
+
+/** The real recordings in ../shared/audio (mono, resampled to `rate`) back to back, repeated to `seconds`. */
+export async function realAudioLoop(seconds: number, rate: number, extensions = /\.(wav|ogg)$/): Promise<Float32Array> {
+  const { readdirSync } = await import('node:fs');
+  const { readAudioFile, resample, downmix } = await import('../src/core/audio');
+  const shared = new URL('../../shared/audio/', import.meta.url).pathname;
+  const out = new Float32Array(seconds * rate);
+  const files = readdirSync(shared).filter((f) => extensions.test(f)).sort();
+  for (let o = 0; o < out.length; ) {
+    for (const f of files) {
+      const a = await readAudioFile(shared + f);
+      const x = resample(downmix(a.channels), a.sampleRate, rate, 'fast');
+      const n = Math.min(x.length, out.length - o);
+      out.set(x.subarray(0, n), o);
+      o += n;
+      if (o >= out.length) break;
+    }
+  }
+  return out;
+}

@@ -6,34 +6,21 @@
 // line of text first, as a notebook's output webview has; BREAKDOWN=1 logs each view's first draw.
 import http from 'node:http';
 import path from 'node:path';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { downmix, readAudioFile, resample, type AudioData } from '../src/core/audio';
+import type { AudioData } from '../src/core/audio';
 import { spectrogramPart, waveformPart } from '../src/kernels/display-audio';
 import { encodeAudioPayload } from '../src/protocol/audio-payload';
-import type { Bench, BenchResult } from './lib';
+import { realAudioLoop, type Bench, type BenchResult } from './lib';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const ROOT = path.resolve(here, '..');
-const SHARED = path.resolve(ROOT, '../shared/audio');
 const SECONDS = 600;
 const RATE = 16000;
 
-/** 10 minutes at 16 kHz: the shared recordings back to back, repeated; stored as 16-bit PCM would be. */
+/** 10 minutes at 16 kHz of the shared recordings, quantised as 16-bit PCM would be. */
 async function tenMinutes(): Promise<AudioData> {
-  const out = new Float32Array(SECONDS * RATE);
-  const files = readdirSync(SHARED).filter((f) => /\.wav$/.test(f)).sort();
-  let o = 0;
-  while (o < out.length) {
-    for (const f of files) {
-      const a = await readAudioFile(path.join(SHARED, f));
-      const x = resample(downmix(a.channels), a.sampleRate, RATE, 'fast');
-      const n = Math.min(x.length, out.length - o);
-      for (let i = 0; i < n; i++) out[o + i] = Math.round(x[i] * 32767) / 32768;
-      o += n;
-      if (o >= out.length) break;
-    }
-  }
+  const out = (await realAudioLoop(SECONDS, RATE, /\.wav$/)).map((v) => Math.round(v * 32767) / 32768);
   return { channels: [out], sampleRate: RATE, format: { container: 'wav', encoding: 'pcm-s16', bitsPerSample: 16, channels: 1 } };
 }
 

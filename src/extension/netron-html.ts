@@ -1,5 +1,6 @@
 // The page of the "Open in Netron" webview, built from Netron's own index.html (its element ids and
 // styles) plus ONNX Lab's host script. No vscode import: renderer tests build the same page.
+import { escapeHtml } from './html-escape';
 
 /** What the webview needs of the bundled Netron (dist/netron, made by scripts/fetch-netron.sh). */
 export interface NetronBundle {
@@ -124,7 +125,3 @@ body[data-vscode-theme-kind].default, body[data-vscode-theme-kind] .target, body
   color: var(--vscode-notifications-foreground, #333); background: var(--vscode-notifications-background, #f3f3f3);
   border: 1px solid var(--vscode-notifications-border, transparent); }
 `;
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
